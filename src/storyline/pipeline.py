@@ -1,0 +1,148 @@
+"""The one place where the stages are composed.
+
+ingest -> clean -> analyse -> link -> claims -> align -> check -> timeline -> summarise -> report
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+from . import align, check, claims, clean, link, summarise, timeline
+from .analyse import analyse
+from .analyse.embed import embed_sentences
+from .errors import InputError
+from .ingest import read_inputs
+from .models import AnalysedArticle, Article, Brief
+from .settings import Settings
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class StageTimes:
+    """Seconds spent in each stage of the last run (for bench/)."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def run(self, name: str, fn: Callable[[], object]) -> object:
+        t0 = time.perf_counter()
+        out = fn()
+        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t0
+        return out
+
+
+def clean_articles(
+    articles: Sequence[Article], settings: Settings
+) -> tuple[list[Article], list[InputError]]:
+    """Clean every article; one with no body text left is reported, not briefed."""
+    kept: list[Article] = []
+    problems: list[InputError] = []
+    for article in articles:
+        cleaned = clean.clean(article)
+        words = len(cleaned.text.split())
+        if words < settings.min_words:
+            where = article.path or article.url or article.id
+            problems.append(
+                InputError(where, f"no article text found ({words} words after removing boilerplate)")
+            )
+            continue
+        kept.append(cleaned)
+    return kept, problems
+
+
+def brief_articles(
+    articles: Sequence[Article],
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+    times: StageTimes | None = None,
+) -> Brief:
+    """Brief articles that are already ingested and cleaned."""
+    settings = settings or Settings()
+    times = times or StageTimes()
+    say = progress or (lambda _msg: None)
+
+    say("analysing sentences, entities and dates")
+    docs: list[AnalysedArticle] = times.run("analyse", lambda: analyse(articles, settings))  # type: ignore[assignment]
+    say("embedding sentences")
+    vectors = times.run("embed", lambda: embed_sentences(docs, settings.batch_size))
+    say("linking entities")
+    entities = times.run("link", lambda: link.link_entities(docs))
+    say("finding claims and their speakers")
+    mentions = times.run("claims", lambda: claims.extract_claims(docs))
+    say("aligning claims across sources")
+    groups = times.run("align", lambda: align.story_groups(docs, vectors, settings))
+    syndication = times.run("align", lambda: align.find_syndication(docs, vectors, settings))
+    aligned = times.run(
+        "align",
+        lambda: align.align_claims(docs, mentions, vectors, syndication, settings, groups=groups),
+    )
+    say("checking for conflicts")
+    conflicts, checked = times.run(  # type: ignore[misc]
+        "check", lambda: check.find_conflicts(docs, aligned, vectors, settings, groups=groups)
+    )
+    say("building the timeline")
+    events = times.run("timeline", lambda: timeline.build_timeline(docs, settings))
+    say("summarising")
+    summary = times.run(
+        "summarise", lambda: summarise.summarise(docs, vectors, settings, claims=checked)
+    )
+
+    warnings: list[str] = []
+    if len(groups) > 1:  # type: ignore[arg-type]
+        listing = "; ".join(", ".join(g) for g in groups)  # type: ignore[union-attr]
+        warnings.append(
+            f"the input looks like more than one story ({len(groups)} groups: {listing}); "  # type: ignore[arg-type]
+            "claims are only corroborated within a group. Brief each story on its own."
+        )
+    dates = sorted(d.article.published for d in docs if d.article.published)
+    return Brief(
+        title=story_title(docs),
+        span_start=dates[0] if dates else None,
+        span_end=dates[-1] if dates else None,
+        articles=tuple(docs),
+        entities=tuple(entities),  # type: ignore[arg-type]
+        claims=tuple(checked),
+        conflicts=tuple(conflicts),
+        timeline=tuple(events),  # type: ignore[arg-type]
+        syndication=tuple(syndication),  # type: ignore[arg-type]
+        summary=tuple(summary),  # type: ignore[arg-type]
+        warnings=tuple(warnings),
+    )
+
+
+def brief_paths(
+    inputs: Sequence[str],
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+    times: StageTimes | None = None,
+) -> tuple[Brief | None, list[InputError]]:
+    """Read, clean and brief inputs (paths, directories, globs, ``-``).
+
+    Returns the brief (None when no input could be used) and every input that was skipped.
+    """
+    settings = settings or Settings()
+    times = times or StageTimes()
+    say = progress or (lambda _msg: None)
+    say("reading inputs")
+    result = times.run("ingest", lambda: read_inputs(inputs, settings))
+    problems = list(result.problems)  # type: ignore[attr-defined]
+    articles, skipped = times.run("clean", lambda: clean_articles(result.articles, settings))  # type: ignore[attr-defined,misc]
+    problems.extend(skipped)
+    if not articles:
+        return None, problems
+    return brief_articles(articles, settings, progress, times), problems
+
+
+def story_title(docs: Sequence[AnalysedArticle]) -> str:
+    """The title of the earliest-dated original article, else the first titled one."""
+    titled = [d.article for d in docs if d.article.title]
+    if not titled:
+        return "Untitled story"
+    titled.sort(key=lambda a: (a.published is None, a.published or "", a.id))
+    return titled[0].title or "Untitled story"
+
+
+def with_summary_words(settings: Settings, words: int | None) -> Settings:
+    return settings if words is None else replace(settings, words=words)

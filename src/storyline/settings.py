@@ -1,0 +1,41 @@
+"""One settings object with documented defaults. The CLI builds it in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    # --- ingest ---
+    max_bytes: int = 20_000_000
+    """Inputs larger than this are refused (a huge file is almost always a mistake)."""
+    min_words: int = 20
+    """An article with fewer words of body text than this is reported as having no article."""
+    fetch_timeout: float = 15.0
+    """Seconds before a URL fetch gives up."""
+    user_agent: str = "storyline/0.1 (+news briefing tool)"
+
+    # --- summarise ---
+    words: int = 150
+    """Target summary length in words."""
+    summariser: str = "corroboration"
+    """Key in ``summarise.SUMMARISERS``."""
+
+    # --- align / check ---
+    align_threshold: float = 0.62
+    """Cosine similarity above which two claims from different articles are taken as the same."""
+    copy_threshold: float = 0.9
+    """Similarity above which two sentences are taken as copies of one another."""
+
+    # --- track ---
+    story_threshold: float = 0.35
+    """Similarity above which an article joins an existing story."""
+    story_idle_days: float = 3.0
+    """A story with no new article for this many days no longer takes articles about a new event."""
+    max_active_stories: int = 2000
+    """Stories kept in memory for assignment; older ones are retired (stay in the store)."""
+
+    # --- runtime ---
+    batch_size: int = 64
+    progress: bool = True
