@@ -29,7 +29,7 @@ class Settings:
     """Similarity above which two sentences are taken as copies of one another."""
 
     # --- track ---
-    story_threshold: float = 0.35
+    story_threshold: float = 0.22
     """Similarity above which an article joins an existing story."""
     story_idle_days: float = 3.0
     """A story with no new article for this many days no longer takes articles about a new event."""

@@ -1,0 +1,158 @@
+"""Speed of storyline, one command:
+
+    .venv/bin/python bench/run.py [--data ../shared/eval/timeline17-dev] [--articles 200]
+
+Prints
+  1. the example briefing's wall time: cold CLI (a new process, models loaded) and warm
+     (Python API, models already loaded), and the time of each stage;
+  2. ingest+analyse throughput over Timeline17 dev articles (articles/s, words/s);
+  3. the whole pipeline's time against a bare spaCy ``nlp.pipe`` + embedding pass over the same
+     text (the part no implementation can avoid), as a ratio;
+  4. peak memory (max RSS) of this process.
+Targets on 2 cores (issue 5): example ≤ 2 s warm, ≤ 8 s cold; pipeline ≤ 1.5x the bare pass.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import platform
+import resource
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "kim-putin-summit-2023"
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def cold_cli() -> float:
+    exe = Path(sys.executable).with_name("storyline")
+    cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "storyline"])]
+    t0 = time.perf_counter()
+    subprocess.run([*cmd, "brief", str(EXAMPLE), "--format", "json", "-o", "/dev/null", "-q"], check=True)
+    return time.perf_counter() - t0
+
+
+def warm_api(repeats: int = 3) -> tuple[float, dict[str, float]]:
+    from storyline.analyse.embed import load_embedder
+    from storyline.analyse.nlp import load_spacy
+    from storyline.pipeline import StageTimes, brief_paths
+    from storyline.settings import Settings
+
+    load_spacy()
+    load_embedder()
+    settings = Settings(progress=False)
+    brief_paths([str(EXAMPLE)], settings)  # first run warms caches (dateparser, regexes)
+    best, best_times = float("inf"), StageTimes()
+    for _ in range(repeats):
+        times = StageTimes()
+        t0 = time.perf_counter()
+        brief_paths([str(EXAMPLE)], settings, times=times)
+        took = time.perf_counter() - t0
+        if took < best:
+            best, best_times = took, times
+    return best, best_times.seconds
+
+
+def timeline17_articles(data: Path, limit: int) -> list[tuple[str, str]]:
+    """(publication date, text) of the first ``limit`` Timeline17 dev articles, in tar order."""
+    tar_path = data / "InputDocs.tar.gz"
+    if not tar_path.exists():
+        raise SystemExit(f"Error: {tar_path} not found; pass --data ../shared/eval/timeline17-dev")
+    out: list[tuple[str, str]] = []
+    with tarfile.open(tar_path) as tar:
+        for member in tar:
+            if not member.isfile() or not member.name.endswith(".txt"):
+                continue
+            raw = tar.extractfile(member)
+            if raw is None:
+                continue
+            text = io.TextIOWrapper(raw, encoding="utf-8", errors="replace").read()
+            date = Path(member.name).parent.name
+            out.append((date, text))
+            if len(out) >= limit:
+                break
+    return out
+
+
+def throughput(data: Path, limit: int) -> dict[str, float]:
+    from storyline.analyse import analyse
+    from storyline.analyse.embed import embed
+    from storyline.analyse.nlp import load_spacy
+    from storyline.clean import clean
+    from storyline.models import Article
+    from storyline.pipeline import brief_articles
+    from storyline.settings import Settings
+
+    pairs = timeline17_articles(data, limit)
+    articles = [
+        Article(id=f"t17-{i}", text=text, published=date, published_evidence="Timeline17 folder date")
+        for i, (date, text) in enumerate(pairs)
+    ]
+    words = sum(len(a.text.split()) for a in articles)
+    settings = Settings(progress=False)
+
+    t0 = time.perf_counter()
+    cleaned = [clean(a) for a in articles]
+    docs = analyse(cleaned, settings)
+    t_analyse = time.perf_counter() - t0
+
+    # The bare pass: the model work any implementation must do on the same sentences.
+    nlp = load_spacy()
+    sentences = [s.text for d in docs for s in d.sentences]
+    t0 = time.perf_counter()
+    for _ in nlp.pipe([a.text for a in cleaned], batch_size=16):
+        pass
+    embed(sentences)
+    t_bare = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    brief_articles(cleaned, settings)
+    t_pipeline = time.perf_counter() - t0
+    return {
+        "articles": len(articles),
+        "words": words,
+        "sentences": len(sentences),
+        "ingest_analyse_s": t_analyse,
+        "articles_per_s": len(articles) / t_analyse,
+        "words_per_s": words / t_analyse,
+        "bare_s": t_bare,
+        "pipeline_s": t_pipeline,
+        "ratio": t_pipeline / t_bare,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "eval" / "timeline17-dev")
+    parser.add_argument("--articles", type=int, default=200, help="Timeline17 articles for throughput")
+    parser.add_argument("--skip-cold", action="store_true")
+    args = parser.parse_args()
+
+    print(f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, "
+          f"{__import__('os').cpu_count()} cores, Python {platform.python_version()}")
+    if not args.skip_cold:
+        cold = min(cold_cli() for _ in range(2))
+        print(f"example briefing, cold CLI (new process, models loaded): {cold:.2f} s  [target ≤ 8 s]")
+    warm, stages = warm_api()
+    print(f"example briefing, warm Python API: {warm:.2f} s  [target ≤ 2 s]")
+    for name, seconds in sorted(stages.items(), key=lambda kv: -kv[1]):
+        print(f"  {name:<10} {seconds:6.3f} s")
+    if args.data.exists():
+        t = throughput(args.data, args.articles)
+        print(f"ingest+analyse over {t['articles']} Timeline17 dev articles ({t['words']} words): "
+              f"{t['articles_per_s']:.1f} articles/s, {t['words_per_s']:.0f} words/s")
+        print(f"whole pipeline {t['pipeline_s']:.1f} s vs bare spaCy pipe + embedding of "
+              f"{t['sentences']} sentences {t['bare_s']:.1f} s: ratio {t['ratio']:.2f}x  [target ≤ 1.5x]")
+    else:
+        print(f"(no {args.data}: throughput and ratio skipped; pass --data)")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (max RSS of this process): {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

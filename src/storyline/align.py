@@ -1,0 +1,569 @@
+"""align: stories, syndication (who copied whom) and equivalent claims across articles.
+
+Three questions, answered from sentence embeddings plus lexical evidence:
+
+- ``story_groups``: which articles are about the same story (mean sentence vector, shared names);
+- ``find_syndication``: which articles share wire copy or rewrite one another (aligned sentence
+  pairs: very similar in meaning *and* in wording; several pairs make a shared passage);
+- ``align_claims``: which claim mentions say the same thing, and how many independent sources
+  carry each claim (copies of one wire story count once).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from .analyse.embed import SentenceVectors, embed
+from .models import AnalysedArticle, Claim, ClaimMention, Sentence, SyndicationGroup
+from .settings import Settings
+
+# --- small text helpers ------------------------------------------------------------------
+
+STOPWORDS = frozenset(
+    """a an the and or but if of to in on at by for with from into onto over under about as is are
+    was were be been being has have had do does did will would shall should can could may might must
+    it its this that these those he she they them his her their we our you your i me my mr mrs ms
+    dr not no so than then there here also just very more most such which who whom whose what when
+    where while after before said says say told according than up out off said""".split()
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*")
+_QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
+
+
+def words(text: str) -> list[str]:
+    return [w.lower().strip("'’").replace("’", "'") for w in _WORD.findall(text)]
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-cased words that carry meaning (no stopwords), with a crude plural strip."""
+    out = set()
+    for w in words(text):
+        if w in STOPWORDS or len(w) < 2:
+            continue
+        if w.endswith("'s"):
+            w = w[:-2]
+        if len(w) > 4 and w.endswith("s") and not w.endswith("ss"):
+            w = w[:-1]
+        out.add(w)
+    return out
+
+
+def shingles(text: str, n: int = 3) -> set[tuple[str, ...]]:
+    toks = words(text)
+    if len(toks) < n:
+        return {tuple(toks)} if toks else set()
+    return {tuple(toks[i : i + n]) for i in range(len(toks) - n + 1)}
+
+
+def containment(a: str, b: str) -> float:
+    """Share of the shorter text's word 3-grams found in the other (1.0 = verbatim inclusion)."""
+    sa, sb = shingles(a), shingles(b)
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / min(len(sa), len(sb))
+
+
+def unquoted_words(text: str) -> int:
+    """Words outside quotation marks: a shared quote is the speaker's words, not shared copy."""
+    return len(words(_QUOTED.sub(" ", text)))
+
+
+def stable_id(prefix: str, keys: Iterable[str]) -> str:
+    digest = hashlib.sha1("\n".join(sorted(keys)).encode("utf-8")).hexdigest()
+    return f"{prefix}{digest[:10]}"
+
+
+class _UnionFind:
+    def __init__(self, items: Iterable[object]) -> None:
+        self.parent = {x: x for x in items}
+
+    def find(self, x: object) -> object:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: object, b: object) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+
+    def groups(self) -> list[list[object]]:
+        out: dict[object, list[object]] = defaultdict(list)
+        for x in self.parent:
+            out[self.find(x)].append(x)
+        return list(out.values())
+
+
+# --- stories --------------------------------------------------------------------------------
+
+STORY_SIMILARITY = 0.5
+"""Mean-vector cosine above which two articles are one story (same story: 0.85-0.95 on the
+example; unrelated stories: below 0.2)."""
+STORY_SIMILARITY_WITH_NAMES = 0.35
+"""A lower bar when the two articles also share named people, places or organisations."""
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT"})
+
+
+def _doc_vector(doc: AnalysedArticle, vectors: SentenceVectors) -> np.ndarray | None:
+    rows = [vectors.row(s.article, s.index) for s in doc.sentences if (s.article, s.index) in vectors._rows]  # type: ignore[attr-defined]
+    if not rows:
+        return None
+    mean = vectors.matrix[rows].mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return mean / norm if norm else None
+
+
+def _names(doc: AnalysedArticle) -> set[str]:
+    """Last word of each name (Kim Jong Un, Mr Kim -> "un"/"kim"; good enough for overlap)."""
+    out = set()
+    for s in doc.sentences:
+        for m in s.entities:
+            if m.label in NAME_LABELS:
+                toks = content_words(m.text)
+                out.update(toks)
+    return out
+
+
+def story_groups(
+    docs: Sequence[AnalysedArticle], vectors: SentenceVectors, settings: Settings
+) -> list[tuple[str, ...]]:
+    """Article ids grouped into stories, in input order; a lone article is its own group."""
+    ids = [d.article.id for d in docs]
+    uf = _UnionFind(ids)
+    vecs = [_doc_vector(d, vectors) for d in docs]
+    names = [_names(d) for d in docs]
+    for i in range(len(docs)):
+        for j in range(i + 1, len(docs)):
+            vi, vj = vecs[i], vecs[j]
+            if vi is None or vj is None:
+                continue
+            cos = float(vi @ vj)
+            union = names[i] | names[j]
+            overlap = len(names[i] & names[j]) / len(union) if union else 0.0
+            if cos >= STORY_SIMILARITY or (cos >= STORY_SIMILARITY_WITH_NAMES and overlap >= 0.15):
+                uf.union(ids[i], ids[j])
+    order = {a: k for k, a in enumerate(ids)}
+    groups = [tuple(sorted((str(a) for a in g), key=order.__getitem__)) for g in uf.groups()]
+    return sorted(groups, key=lambda g: order[g[0]])
+
+
+# --- syndication ------------------------------------------------------------------------------
+
+PARAPHRASE_SIMILARITY = 0.85
+"""Cosine above which a sentence pair may be a rewrite of shared copy (with lexical support)."""
+PARAPHRASE_LEXICAL = 0.25
+"""...and at least this much word 3-gram containment or a rapidfuzz token ratio of 70."""
+VERBATIM_LEXICAL = 0.6
+"""Containment above which a pair is a (near-)verbatim copy."""
+MIN_SHARED = 2
+"""Sentence pairs two articles must share to be reported: one match is a coincidence or a quote."""
+MIN_WORDS = 6
+"""Shorter sentences (or mostly quoted ones) are not evidence of copying."""
+
+
+@dataclass(frozen=True)
+class SharedPair:
+    """Two sentences, one per article, that are the same copy (verbatim or rewritten)."""
+
+    a: int
+    b: int
+    similarity: float
+    verbatim: bool
+
+
+def shared_pairs(
+    a: AnalysedArticle, b: AnalysedArticle, vectors: SentenceVectors, settings: Settings
+) -> list[SharedPair]:
+    """One-to-one sentence alignment of two articles, keeping only copy-like pairs."""
+    sa = [s for s in a.sentences if unquoted_words(s.text) >= MIN_WORDS]
+    sb = [s for s in b.sentences if unquoted_words(s.text) >= MIN_WORDS]
+    if not sa or not sb:
+        return []
+    ma = vectors.matrix[[vectors.row(s.article, s.index) for s in sa]]
+    mb = vectors.matrix[[vectors.row(s.article, s.index) for s in sb]]
+    sims = ma @ mb.T
+    candidates: list[tuple[float, int, int, bool]] = []
+    for i, j in zip(*np.nonzero(sims >= min(PARAPHRASE_SIMILARITY, settings.copy_threshold)), strict=True):
+        sim = float(sims[i, j])
+        ta, tb = sa[i].text, sb[j].text
+        cont = containment(ta, tb)
+        ratio = fuzz.token_sort_ratio(ta, tb) / 100.0
+        verbatim = cont >= VERBATIM_LEXICAL or ratio >= 0.9
+        if verbatim or (sim >= settings.copy_threshold and ratio >= 0.6) or (
+            sim >= PARAPHRASE_SIMILARITY and (cont >= PARAPHRASE_LEXICAL or ratio >= 0.7)
+        ):
+            candidates.append((sim + cont, int(i), int(j), verbatim))
+    # Greedy one-to-one: each sentence is the copy of at most one sentence of the other article.
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    out = []
+    for score, i, j, verbatim in sorted(candidates, reverse=True):
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        out.append(SharedPair(sa[i].index, sb[j].index, float(sims[i, j]), verbatim))
+    return sorted(out, key=lambda p: (p.a, p.b))
+
+
+# Where an article says whose copy it is. Photo credits ("(KCNA via Reuters)") are not text origin,
+# and "a source told Reuters" is attribution, not origin, so only these shapes count.
+AGENCIES = {
+    "reuters": "Reuters",
+    "yonhap": "Yonhap",
+    "ap": "AP",
+    "associated press": "AP",
+    "afp": "AFP",
+    "the new york times": "The New York Times",
+    "new york times": "The New York Times",
+}
+_AGENCY = r"(Reuters|Yonhap|AP|Associated Press|AFP|The New York Times|New York Times)"
+ORIGIN_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^[A-Z][A-Za-z./, -]{1,60}\(" + _AGENCY + r"\)\s*[-–—:]?", re.M), "dateline"),
+    (re.compile(r"^\(" + _AGENCY + r"\)\s*$", re.M), "credit line"),
+    (re.compile(r"^\s*[—–-]\s*" + _AGENCY + r"\s*$", re.M), "sign-off"),
+    (re.compile(_AGENCY + r" contributed to this report", re.I), "contribution note"),
+    (re.compile(r"\(Reporting by [^)]*\b" + _AGENCY + r"\b", re.I), "reporting credit"),
+    (re.compile(r"Thomson (Reuters) Trust Principles"), "standards note"),
+)
+
+
+@dataclass(frozen=True)
+class Origin:
+    agency: str  # "Reuters"
+    evidence: str  # 'dateline "SEOUL/MOSCOW (Reuters) –"'
+    whole: bool  # True when the whole article is that agency's copy, False for a post or a share
+
+
+def article_origin(doc: AnalysedArticle) -> Origin | None:
+    """The wire agency an article says it carries, from its dateline or credit lines.
+
+    A sign-off ("— Reuters") on a live-blog post marks that post only (``whole`` False), as does
+    "Reuters contributed to this report".
+    """
+    texts = [doc.article.text] + [r.text for r in doc.article.removed]
+    found: list[Origin] = []
+    for pattern, kind in ORIGIN_PATTERNS:
+        for text in texts:
+            m = pattern.search(text)
+            if m:
+                agency = AGENCIES[m.group(1).lower()]
+                whole = kind in ("dateline", "credit line", "reporting credit", "standards note")
+                if kind == "sign-off" and not doc.article.posts:
+                    whole = True
+                found.append(Origin(agency, f'{kind} "{m.group(0).strip()}"', whole))
+                break
+    if not found:
+        return None
+    found.sort(key=lambda o: not o.whole)  # whole-article evidence first, in pattern order
+    return found[0]
+
+
+def find_syndication(
+    docs: Sequence[AnalysedArticle], vectors: SentenceVectors, settings: Settings
+) -> list[SyndicationGroup]:
+    """Groups of two or more articles that share copy, with kind, origin and shared sentences.
+
+    kind: "copy" when most of the shorter article is (near-)verbatim the other's, "rewrite" when
+    most of it is paraphrased from the other, "shared-wire" when both carry passages of the same
+    copy. Two independent reports of one event share facts, not sentences, so they are not linked.
+    """
+    pairs = _linked_pairs(docs, vectors, settings)
+    if not pairs:
+        return []
+    by_id = {d.article.id: d for d in docs}
+    order = {d.article.id: k for k, d in enumerate(docs)}
+    uf = _UnionFind([a for p in pairs for a in p])
+    for a, b in pairs:
+        uf.union(a, b)
+    out = []
+    for members in uf.groups():
+        ids = tuple(sorted((str(m) for m in members), key=order.__getitem__))
+        inner = {k: v for k, v in pairs.items() if k[0] in ids}
+        kinds = {_pair_kind(by_id[a], by_id[b], shared) for (a, b), shared in inner.items()}
+        kind = "copy" if kinds == {"copy"} else "rewrite" if kinds <= {"copy", "rewrite"} else "shared-wire"
+        origins = [o for o in (article_origin(by_id[a]) for a in ids) if o]
+        origins.sort(key=lambda o: not o.whole)
+        out.append(
+            SyndicationGroup(
+                articles=ids,
+                kind=kind,  # type: ignore[arg-type]
+                origin=origins[0].agency if origins else None,
+                shared_sentences=sum(len(s) for s in inner.values()),
+            )
+        )
+    return sorted(out, key=lambda g: order[g.articles[0]])
+
+
+def _linked_pairs(
+    docs: Sequence[AnalysedArticle], vectors: SentenceVectors, settings: Settings
+) -> dict[tuple[str, str], list[SharedPair]]:
+    out = {}
+    for i in range(len(docs)):
+        for j in range(i + 1, len(docs)):
+            shared = shared_pairs(docs[i], docs[j], vectors, settings)
+            if len(shared) >= MIN_SHARED:
+                out[(docs[i].article.id, docs[j].article.id)] = shared
+    return out
+
+
+def _pair_kind(a: AnalysedArticle, b: AnalysedArticle, shared: list[SharedPair]) -> str:
+    shorter = max(1, min(len(a.sentences), len(b.sentences)))
+    coverage = len(shared) / shorter
+    verbatim = sum(p.verbatim for p in shared) / len(shared)
+    if coverage >= 0.7 and verbatim >= 0.7:
+        return "copy"
+    if coverage >= 0.5:
+        return "rewrite"
+    return "shared-wire"
+
+
+# --- claims ---------------------------------------------------------------------------------
+
+LEXICAL_BONUS = 0.15
+"""Added in proportion to shared *informative* words (IDF-weighted Jaccard over the story, so
+"Kim", "Putin", "Russia", present everywhere, count for little)."""
+MIN_INFORMATIVE = 0.05
+"""Below this IDF-weighted overlap two mentions share no telling word; they then need a cosine
+of at least ``PARAPHRASE_SIMILARITY`` to align."""
+TIME_PENALTY = 0.15
+"""Taken off when both mentions are dated and their years differ (2019 summit vs this week's)."""
+NAME_PENALTY = 0.1
+"""Taken off when both mentions name people or places and share none (different who/where)."""
+NUMBER_PENALTY = 0.1
+"""Taken off when both mentions carry numbers and none agree."""
+LINKAGE_SLACK = 0.1
+"""Within a claim, no two mentions may score below ``align_threshold`` minus this."""
+
+
+def align_claims(
+    docs: Sequence[AnalysedArticle],
+    mentions: Sequence[ClaimMention],
+    vectors: SentenceVectors,
+    syndication: Sequence[SyndicationGroup],
+    settings: Settings,
+    groups: Sequence[tuple[str, ...]] = (),
+) -> list[Claim]:
+    """Equivalent claim mentions across articles grouped into claims, with independent sources.
+
+    Two mentions align when their embeddings are close (``settings.align_threshold``, nudged up by
+    shared names and words, down by disagreeing numbers) and they come from different articles of
+    the same story group; clusters use average linkage so one loose pair cannot chain two claims.
+    """
+    if not mentions:
+        return []
+    sentences = {(s.article, s.index): s for d in docs for s in d.sentences}
+    group_of = {a: k for k, g in enumerate(groups) for a in g}
+    next_group = len(groups)
+    for d in docs:
+        if d.article.id not in group_of:
+            group_of[d.article.id] = next_group
+            next_group += 1
+    mvecs = _mention_vectors(mentions, sentences, vectors, settings)
+    features = [_features(m, sentences.get((m.article, m.sentence))) for m in mentions]
+
+    by_group: dict[int, list[int]] = defaultdict(list)
+    for k, m in enumerate(mentions):
+        by_group[group_of.get(m.article, -1 - k)].append(k)
+
+    copies = _copy_sentences(docs, vectors, syndication, settings)
+    doc_order = {d.article.id: k for k, d in enumerate(docs)}
+    claims: list[tuple[tuple[int, int, int], Claim]] = []
+    for members in by_group.values():
+        for cluster in _cluster(members, mentions, mvecs, features, settings.align_threshold):
+            ms = sorted(
+                (mentions[k] for k in cluster), key=lambda m: (doc_order.get(m.article, 1 << 30), m.sentence)
+            )
+            sources = independent_sources(ms, copies)
+            first = ms[0]
+            claim = Claim(
+                id=stable_id("c-", (f"{m.article}:{m.sentence}:{m.text}" for m in ms)),
+                text=_clearest(ms, docs),
+                status="corroborated" if sources >= 2 else "single-source",
+                independent_sources=sources,
+                mentions=tuple(ms),
+            )
+            claims.append(((-sources, doc_order.get(first.article, 1 << 30), first.sentence), claim))
+    claims.sort(key=lambda x: x[0])
+    return [c for _, c in claims]
+
+
+def independent_sources(
+    mentions: Sequence[ClaimMention], copies: dict[tuple[str, str], set[tuple[int, int]]]
+) -> int:
+    """Articles carrying a claim, where two articles count once when the claim's sentences are
+    part of the copy they share (e.g. one Reuters passage republished by two sites).
+
+    ``copies`` maps an article pair (in either order) to its shared sentence pairs.
+    """
+    articles = sorted({m.article for m in mentions})
+    uf = _UnionFind(articles)
+    sents: dict[str, set[int]] = defaultdict(set)
+    for m in mentions:
+        sents[m.article].add(m.sentence)
+    for i, a in enumerate(articles):
+        for b in articles[i + 1 :]:
+            shared = copies.get((a, b))
+            if shared and any(x in sents[a] and y in sents[b] for x, y in shared):
+                uf.union(a, b)
+    return len(uf.groups())
+
+
+def _copy_sentences(
+    docs: Sequence[AnalysedArticle],
+    vectors: SentenceVectors,
+    syndication: Sequence[SyndicationGroup],
+    settings: Settings,
+) -> dict[tuple[str, str], set[tuple[int, int]]]:
+    """Shared sentence pairs of every two articles in one syndication group, both orders."""
+    by_id = {d.article.id: d for d in docs}
+    out: dict[tuple[str, str], set[tuple[int, int]]] = {}
+    for group in syndication:
+        ids = [a for a in group.articles if a in by_id]
+        for i, a in enumerate(ids):
+            for b in ids[i + 1 :]:
+                pairs = shared_pairs(by_id[a], by_id[b], vectors, settings)
+                out[(a, b)] = {(p.a, p.b) for p in pairs}
+                out[(b, a)] = {(p.b, p.a) for p in pairs}
+    return out
+
+
+@dataclass(frozen=True)
+class _Features:
+    words: frozenset[str]
+    names: frozenset[str]
+    numbers: frozenset[float]
+    years: frozenset[str]
+
+
+def _features(m: ClaimMention, sentence: Sentence | None) -> _Features:
+    names: set[str] = set()
+    numbers: set[float] = set()
+    years: set[str] = set()
+    if sentence is not None and (m.text in sentence.text or sentence.text in m.text):
+        lo = sentence.text.find(m.text) if m.text in sentence.text else 0
+        hi = lo + len(m.text) if m.text in sentence.text else len(sentence.text)
+        for e in sentence.entities:
+            if e.label in NAME_LABELS and e.start >= lo and e.end <= hi:
+                names.update(content_words(e.text))
+        for q in sentence.quantities:
+            if q.start >= lo and q.end <= hi:
+                numbers.add(round(q.value, 3))
+        for t in sentence.times:
+            if t.start >= lo and t.end <= hi:
+                years.add(t.value[:4])
+    return _Features(
+        frozenset(content_words(m.text)), frozenset(names), frozenset(numbers), frozenset(years)
+    )
+
+
+def _idf(feats: Sequence[_Features], members: Sequence[int]) -> dict[str, float]:
+    """Inverse document frequency of words over one story group's mentions."""
+    df: dict[str, int] = defaultdict(int)
+    for k in members:
+        for w in feats[k].words:
+            df[w] += 1
+    n = len(members)
+    return {w: float(np.log((n + 1) / (c + 0.5))) for w, c in df.items()}
+
+
+def _mention_vectors(
+    mentions: Sequence[ClaimMention],
+    sentences: dict[tuple[str, int], Sentence],
+    vectors: SentenceVectors,
+    settings: Settings,
+) -> np.ndarray:
+    """The sentence's vector when the mention is the whole sentence, else the mention embedded."""
+    out = np.zeros((len(mentions), vectors.matrix.shape[1] if vectors.matrix.size else 384), dtype=np.float32)
+    todo = []
+    for k, m in enumerate(mentions):
+        s = sentences.get((m.article, m.sentence))
+        if s is not None and m.text.strip() == s.text.strip() and (m.article, m.sentence) in vectors._rows:  # type: ignore[attr-defined]
+            out[k] = vectors[(m.article, m.sentence)]
+        else:
+            todo.append(k)
+    if todo:
+        out[todo] = embed([mentions[k].text for k in todo], batch_size=settings.batch_size)
+    return out
+
+
+def _pair_score(
+    i: int, j: int, mvecs: np.ndarray, feats: list[_Features], idf: dict[str, float]
+) -> float:
+    fi, fj = feats[i], feats[j]
+    cos = float(mvecs[i] @ mvecs[j])
+    union = fi.words | fj.words
+    total = sum(idf.get(w, 0.0) for w in union)
+    overlap = sum(idf.get(w, 0.0) for w in fi.words & fj.words) / total if total else 0.0
+    if overlap < MIN_INFORMATIVE and cos < PARAPHRASE_SIMILARITY:
+        return 0.0
+    score = cos + LEXICAL_BONUS * overlap
+    if fi.years and fj.years and not (fi.years & fj.years):
+        score -= TIME_PENALTY
+    if fi.names and fj.names and not (fi.names & fj.names):
+        score -= NAME_PENALTY
+    if fi.numbers and fj.numbers and not (fi.numbers & fj.numbers):
+        score -= NUMBER_PENALTY
+    return score
+
+
+def _cluster(
+    members: list[int],
+    mentions: Sequence[ClaimMention],
+    mvecs: np.ndarray,
+    feats: list[_Features],
+    threshold: float,
+) -> list[list[int]]:
+    """Greedy average-linkage clustering of mentions, at most one mention per article in a claim
+    (a claim is what *different* sources say; one article repeating itself stays two claims)."""
+    scores: dict[tuple[int, int], float] = {}
+    candidates = []
+    idf = _idf(feats, members)
+    if len(members) > 1:
+        sub = mvecs[members] @ mvecs[members].T
+        for x, y in zip(*np.nonzero(sub >= threshold - LEXICAL_BONUS), strict=True):
+            i, j = members[int(x)], members[int(y)]
+            if i >= j or mentions[i].article == mentions[j].article:
+                continue
+            s = _pair_score(i, j, mvecs, feats, idf)
+            scores[(i, j)] = s
+            if s >= threshold:
+                candidates.append((s, i, j))
+    cluster_of = {k: k for k in members}
+    clusters: dict[int, list[int]] = {k: [k] for k in members}
+
+    def pair(i: int, j: int) -> float:
+        return scores.get((min(i, j), max(i, j)), 0.0)
+
+    for _, i, j in sorted(candidates, reverse=True):
+        ci, cj = cluster_of[i], cluster_of[j]
+        if ci == cj:
+            continue
+        if {mentions[x].article for x in clusters[ci]} & {mentions[y].article for y in clusters[cj]}:
+            continue
+        cross = [pair(x, y) for x in clusters[ci] for y in clusters[cj]]
+        if sum(cross) / len(cross) < threshold or min(cross) < threshold - LINKAGE_SLACK:
+            continue
+        clusters[ci].extend(clusters[cj])
+        for k in clusters.pop(cj):
+            cluster_of[k] = ci
+    return list(clusters.values())
+
+
+def _clearest(ms: Sequence[ClaimMention], docs: Sequence[AnalysedArticle]) -> str:
+    """The wording shown for a claim: from an article that names itself the origin if any,
+    else the shortest mention that is still a full statement (8+ words), else the longest."""
+    originals = {d.article.id for d in docs if (o := article_origin(d)) and o.whole}
+    full = [m for m in ms if len(m.text.split()) >= 8]
+    pool = [m for m in full if m.article in originals] or full
+    if pool:
+        return min(pool, key=lambda m: len(m.text)).text
+    return max(ms, key=lambda m: len(m.text)).text

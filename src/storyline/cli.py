@@ -1,0 +1,201 @@
+"""The command line: thin wrappers over library functions. Errors become ``Error: ...`` here."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from . import __version__
+from .errors import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, InputError, StorylineError, UsageError
+from .settings import Settings
+
+FORMATS = ["markdown", "json", "html"]
+EVAL_TASKS = ["summaries", "timelines", "extraction", "coref", "clustering"]
+
+
+def build_settings(**overrides: Any) -> Settings:
+    """The one place the CLI turns options into a Settings object (None means: default)."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+class Progress:
+    """Stage messages on stderr, shown only once a command has taken more than a moment."""
+
+    def __init__(self, quiet: bool, delay: float = 1.0) -> None:
+        self.quiet = quiet
+        self.delay = delay
+        self.t0 = time.monotonic()
+        self.pending: str | None = None
+
+    def __call__(self, message: str) -> None:
+        if self.quiet:
+            return
+        elapsed = time.monotonic() - self.t0
+        if elapsed < self.delay:
+            self.pending = message
+            return
+        if self.pending:
+            click.echo(f"storyline: {self.pending} …", err=True)
+            self.pending = None
+        click.echo(f"storyline: {message} … ({elapsed:.1f}s)", err=True)
+
+
+def report_problems(problems: Sequence[InputError]) -> None:
+    for problem in problems:
+        click.echo(f"Error: {problem}", err=True)
+
+
+def fail(error: StorylineError) -> NoReturn:
+    click.echo(f"Error: {error}", err=True)
+    sys.exit(error.exit_code)
+
+
+def write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from exc
+
+
+def guarded(fn: Callable[..., int | None]) -> Callable[..., None]:
+    """Run a command; a StorylineError becomes ``Error: ...`` and its exit code, in one place."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            code = fn(*args, **kwargs)
+        except StorylineError as error:
+            fail(error)
+        except KeyboardInterrupt:
+            click.echo("Error: interrupted", err=True)
+            sys.exit(130)
+        sys.exit(code or EXIT_OK)
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="storyline")
+def cli() -> None:
+    """Turn the news coverage of one story into a briefing where every line carries its provenance.
+
+    \b
+    Example:
+      storyline brief examples/kim-putin-summit-2023 --html briefing.html
+    """
+
+
+@cli.command("brief")
+@click.argument("inputs", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="markdown", show_default=True,
+              help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the briefing to FILE instead of standard output.")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write a self-contained HTML briefing to FILE.")
+@click.option("--words", type=click.IntRange(10, 5000), help="Summary length in words [default: 150].")
+@click.option("--story", "story_id", help="Brief a story kept in the store (see `storyline stories`).")
+@click.option("--since", help="With --story: say what is new since DATE (YYYY-MM-DD).")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="STORYLINE_DB",
+              help="The store, for --story [default: $STORYLINE_DB or ./storyline.db].")
+@click.option("-q", "--quiet", is_flag=True, help="No progress messages on stderr.")
+@guarded
+def brief_cmd(inputs: tuple[str, ...], fmt: str, output: Path | None, html_out: Path | None,
+              words: int | None, story_id: str | None, since: str | None, db: Path | None,
+              quiet: bool) -> int:
+    """Brief the articles in INPUTS: files, directories, globs, or - for standard input.
+
+    Reads .txt pages, .html, .json/.jsonl records and .warc(.gz). Exit code: 0 when every
+    input was used, 1 when some were skipped (each named on stderr), 2 when none could be used.
+
+    \b
+    Example:
+      storyline brief examples/kim-putin-summit-2023 --html briefing.html
+      storyline brief 'news/*.html' --format json -o brief.json
+      cat article.txt | storyline brief - --words 80
+    """
+    from .pipeline import brief_paths
+    from .report import render
+
+    settings = build_settings(words=words, progress=not quiet)
+    progress = Progress(quiet)
+    if story_id:
+        from .track import brief_story
+
+        if inputs:
+            raise UsageError("give either INPUTS or --story, not both")
+        result, problems = brief_story(story_id, db, settings, since=since, progress=progress)
+    else:
+        if since:
+            raise UsageError("--since needs --story")
+        if not inputs:
+            raise UsageError("no inputs given. Example: storyline brief examples/kim-putin-summit-2023")
+        result, problems = brief_paths(list(inputs), settings, progress=progress)
+    report_problems(problems)
+    if result is None:
+        click.echo("Error: none of the inputs could be used", err=True)
+        return EXIT_FAILED
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    write_output(render(result, fmt), output)
+    if html_out is not None:
+        write_output(render(result, "html"), html_out)
+        if not quiet:
+            click.echo(f"storyline: HTML briefing written to {html_out}", err=True)
+    return EXIT_PARTIAL if problems else EXIT_OK
+
+
+@cli.command("eval")
+@click.argument("task", type=click.Choice(EVAL_TASKS))
+@click.option("--data", type=click.Path(path_type=Path), required=True,
+              help="The evaluation data folder (e.g. ../shared/eval/multinews-val).")
+@click.option("--limit", type=click.IntRange(1), help="Use only the first N items (clusters, topics, pages).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the results as JSON.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress messages on stderr.")
+@guarded
+def eval_cmd(task: str, data: Path, limit: int | None, out: Path | None, quiet: bool) -> int:
+    """Measure one part of storyline on real data, with baselines in the same run.
+
+    \b
+    Example:
+      storyline eval summaries --data ../shared/eval/multinews-val --out results/summaries.json
+      storyline eval timelines --data ../shared/eval/timeline17-dev
+      storyline eval extraction --data ../shared/eval/article-extraction-benchmark
+      storyline eval coref --data ../shared/eval/ecbplus
+      storyline eval clustering --data ../shared/eval
+    """
+    import importlib
+
+    from .errors import DataError
+
+    if not data.exists():
+        raise DataError(f"{data}: no such folder. Pass the data folder with --data PATH.")
+    module = importlib.import_module(f".evaluate.{task}", __package__)
+    progress = Progress(quiet, delay=0.0)
+    result = module.run(data, limit=limit, progress=progress)
+    click.echo(f"## storyline eval {task} ({result.data})\n")
+    click.echo(result.table())
+    for note in result.notes:
+        click.echo(f"\n- {note}")
+    if out is not None:
+        result.write(out)
+        click.echo(f"\nresults written to {out}", err=True)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    cli.main(args=list(argv) if argv is not None else None, prog_name="storyline")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,156 @@
+"""Our summariser: corroboration across independent sources, centrality, position, MMR.
+
+A sentence belongs in a summary when other, independent articles say the same thing. For each
+sentence we take, per other source, the best cosine match, and sum the evidence over sources.
+Articles that are near-verbatim copies of one another (one wire story republished) form one
+source, so syndication cannot inflate corroboration. That evidence is combined with closeness to
+the cluster's centroid and a lead prior (news puts the substance first), then sentences are
+picked greedily with maximal marginal relevance so the summary does not repeat itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .candidates import Key, depends_on_previous, readable, stack, word_count
+
+COPY = 0.95  # sentence cosine above which two sentences are the same text
+COPY_SHARE = 0.5  # share of an article's sentences copied from another: the two are one source
+
+
+@dataclass(frozen=True)
+class Weights:
+    support: float = 1.0  # corroboration by other independent sources
+    centrality: float = 0.5  # cosine to the cluster centroid
+    position: float = 0.6  # lead prior
+    position_scale: float = 4.0  # sentence index at which the lead prior has halved
+    boost: float = 0.5  # prior from claims (independent sources), in [0, 1]
+    match_floor: float = 0.5  # cosines below this are no evidence of the same content
+    redundancy: float = 0.7  # MMR penalty on the best cosine to an already chosen sentence
+    duplicate: float = 0.8  # never choose a sentence this close to one already chosen
+    length: float = 0.0  # preference for longer sentences (words / 30)
+
+
+DEFAULT = Weights()
+
+
+def sources(vectors: Sequence[np.ndarray]) -> list[int]:
+    """Source id per document: documents that are copies of one another share an id."""
+    n = len(vectors)
+    parent = list(range(n))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for a in range(n):
+        for b in range(a + 1, n):
+            if not len(vectors[a]) or not len(vectors[b]):
+                continue
+            sims = vectors[a] @ vectors[b].T
+            # one article copies the other when most of the shorter one reappears verbatim
+            copied_a = float((sims.max(axis=1) > COPY).mean())
+            copied_b = float((sims.max(axis=0) > COPY).mean())
+            if max(copied_a, copied_b) >= COPY_SHARE:
+                parent[find(a)] = find(b)
+    roots = {r: k for k, r in enumerate(dict.fromkeys(find(a) for a in range(n)))}
+    return [roots[find(a)] for a in range(n)]
+
+
+def support(vectors: Sequence[np.ndarray], floor: float = DEFAULT.match_floor) -> list[np.ndarray]:
+    """Per sentence: evidence from other independent sources, in [0, number of other sources].
+
+    For each other source, the best cosine match of the sentence in that source, rescaled so
+    ``floor`` gives 0 and an identical sentence 1.
+    """
+    src = sources(vectors)
+    out = [np.zeros(len(m), dtype=np.float32) for m in vectors]
+    for s in set(src):
+        members = [d for d in range(len(vectors)) if src[d] == s and len(vectors[d])]
+        if not members:
+            continue
+        pool = np.vstack([vectors[d] for d in members])
+        for d in range(len(vectors)):
+            if src[d] == s or not len(vectors[d]):
+                continue
+            best = (vectors[d] @ pool.T).max(axis=1)
+            out[d] += np.clip((best - floor) / (1.0 - floor), 0.0, 1.0)
+    return out
+
+
+def scores(
+    docs: Sequence[Sequence[str]],
+    vectors: Sequence[np.ndarray],
+    boost: Mapping[Key, float] | None = None,
+    weights: Weights = DEFAULT,
+) -> np.ndarray:
+    """Salience of every sentence, rows in ``stack`` order."""
+    matrix, keys = stack(vectors)
+    if not keys:
+        return np.zeros(0, dtype=np.float32)
+    n_sources = len(set(sources(vectors)))
+    sup = np.concatenate(support(vectors, weights.match_floor)) / max(1, n_sources - 1)
+    # every document weighs the same in the centroid, however long it is
+    means = [m.mean(axis=0) for m in vectors if len(m)]
+    centroid = np.mean(means, axis=0)
+    centroid /= np.linalg.norm(centroid) or 1.0
+    cent = matrix @ centroid
+    pos = np.array([1.0 / (1.0 + i / weights.position_scale) for _, i in keys])
+    lengths = np.array([min(word_count(docs[d][i]), 40) / 30.0 for d, i in keys])
+    prior = np.array([(boost or {}).get(k, 0.0) for k in keys])
+    return (
+        weights.support * sup
+        + weights.centrality * cent
+        + weights.position * pos
+        + weights.length * lengths
+        + weights.boost * prior
+    )
+
+
+def corroboration(
+    docs: Sequence[Sequence[str]],
+    vectors: Sequence[np.ndarray],
+    words: int,
+    *,
+    boost: Mapping[Key, float] | None = None,
+    slack: float | None = None,
+    weights: Weights = DEFAULT,
+) -> list[Key]:
+    matrix, keys = stack(vectors)
+    if not keys:
+        return []
+    salience = scores(docs, vectors, boost, weights)
+    row = {k: j for j, k in enumerate(keys)}
+    texts = [docs[d][i] for d, i in keys]
+    lengths = np.array([word_count(t) for t in texts])
+    ok = np.array([readable(t) for t in texts])
+    dependent = np.array([depends_on_previous(t) for t in texts])
+    if not ok.any():  # nothing reads well on its own: fall back to any non-empty sentence
+        ok = lengths > 0
+    chosen: list[int] = []
+    taken = np.zeros(len(keys), dtype=bool)
+    closest = np.zeros(len(keys), dtype=np.float32)  # best cosine to a chosen sentence
+    total = 0
+    while total < words:
+        # a sentence that points backwards ("He said ...") may follow the sentence before it
+        prev_taken = np.array(
+            [i > 0 and taken[row[(d, i - 1)]] for d, i in keys], dtype=bool
+        )
+        eligible = ok & ~taken & (~dependent | prev_taken) & (closest < weights.duplicate)
+        if slack is not None and chosen:
+            eligible &= total + lengths <= words * (1 + slack)
+        if not eligible.any():
+            break
+        mmr = salience - weights.redundancy * closest
+        mmr[~eligible] = -np.inf
+        j = int(np.argmax(mmr))
+        chosen.append(j)
+        taken[j] = True
+        total += int(lengths[j])
+        closest = np.maximum(closest, matrix @ matrix[j])
+    return [keys[j] for j in chosen]

@@ -1,0 +1,206 @@
+"""align: stories, syndication and claims across sources, on the bundled example."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "align"))
+
+import align_docs  # noqa: E402
+
+from storyline import align  # noqa: E402
+from storyline.analyse.embed import embed_sentences  # noqa: E402
+from storyline.models import ClaimMention  # noqa: E402
+from storyline.settings import Settings  # noqa: E402
+
+SETTINGS = Settings(progress=False)
+EXAMPLE_IDS = ("000", "001", "002", "003", "004")
+
+
+@pytest.fixture(scope="module")
+def bundle(example_dir, nlp, embedder):
+    return align_docs.bundle(example_dir, nlp)
+
+
+@pytest.fixture(scope="module")
+def example(bundle):
+    docs, vectors = bundle
+    return docs[:5], vectors
+
+
+@pytest.fixture(scope="module")
+def syndication(example):
+    docs, vectors = example
+    return align.find_syndication(docs, vectors, SETTINGS)
+
+
+# --- stories ---------------------------------------------------------------------------------
+
+
+def test_the_example_is_one_story(example):
+    docs, vectors = example
+    assert align.story_groups(docs, vectors, SETTINGS) == [EXAMPLE_IDS]
+
+
+def test_two_unrelated_stories_come_out_as_two_groups(bundle):
+    docs, vectors = bundle
+    assert align.story_groups(docs, vectors, SETTINGS) == [EXAMPLE_IDS, ("dw0", "dw1")]
+
+
+# --- syndication ----------------------------------------------------------------------------
+
+
+def test_reuters_copy_shared_by_002_and_004_is_syndication_with_its_origin(syndication):
+    groups = [g for g in syndication if {"002", "004"} <= set(g.articles)]
+    assert len(groups) == 1
+    group = groups[0]
+    assert group.origin == "Reuters"  # 002's dateline "SEOUL/MOSCOW (Reuters) –"
+    assert group.kind == "shared-wire"  # passages, not the whole article
+    assert group.shared_sentences >= 2
+
+
+def test_independent_reports_of_the_same_event_are_not_syndication(syndication):
+    # 000 (CNBC), 001 (Yonhap) and 003 (Epoch Times) report the same summit in their own words.
+    assert [g.articles for g in syndication] == [("002", "004")]
+
+
+def test_origins_come_from_datelines_and_credit_lines_not_attributions(example):
+    docs, _ = example
+    origins = {d.article.id: align.article_origin(d) for d in docs}
+    assert origins["002"] is not None and origins["002"].agency == "Reuters" and origins["002"].whole
+    assert origins["001"] is not None and origins["001"].agency == "Yonhap" and origins["001"].whole
+    # A "— Reuters" sign-off marks one live-blog post, "Reuters contributed" a share of a story.
+    assert origins["000"] is not None and origins["000"].agency == "Reuters"
+    assert not origins["000"].whole
+    assert origins["003"] is not None and not origins["003"].whole
+    # 004 only says "a source told Reuters": attribution, not origin.
+    assert origins["004"] is None
+
+
+REWRITE = """Talks planned on arms deals as Kim heads to Russia
+North Korean leader Kim Jong Un is to travel to Russia shortly for a possibly historic summit with President Vladimir Putin, both countries confirmed on Monday, as Moscow grows more isolated over the Ukraine war.
+The Kremlin said Kim would visit Russia in the coming days at Putin's invitation, and North Korea's Korean Central News Agency said the two leaders "will meet and talk" but gave no details.
+According to US officials, the two leaders will discuss possible arms deals that would help Russia's war in Ukraine and give North Korea a badly needed economic and political lifeline.
+Washington and its allies voice concern about recent signs of closer military cooperation between Russia and nuclear-armed North Korea.
+It will be Kim's second summit with Putin, after the two met in 2019.
+Even though Pyongyang and Moscow deny it, the United States said talks were actively progressing for North Korea to provide weapons to Russia, which has used up large stockpiles of weapons in more than 18 months of war in Ukraine.
+"""
+
+
+def test_a_paraphrased_rewrite_is_syndication(example, nlp, embedder):
+    docs, _ = example
+    reuters = docs[2]
+    rewrite = align_docs.analysed([align_docs.make_article("rw", REWRITE, "2023-09-11", nlp)])[0]
+    pair = [reuters, rewrite]
+    vectors = embed_sentences(pair)
+    groups = align.find_syndication(pair, vectors, SETTINGS)
+    assert len(groups) == 1
+    assert groups[0].articles == ("002", "rw")
+    assert groups[0].kind == "rewrite"
+    assert groups[0].shared_sentences >= 5
+    assert groups[0].origin == "Reuters"
+
+
+# --- claims ---------------------------------------------------------------------------------
+
+
+def _mention(docs, article: str, fragment: str) -> ClaimMention:
+    s = align_docs.sentence(docs, article, fragment)
+    return ClaimMention(s.article, s.index, s.text)
+
+
+def test_a_claim_carried_only_by_002_and_004_through_reuters_copy_counts_once(example, syndication):
+    docs, vectors = example
+    mentions = [
+        _mention(docs, "002", "This will be Kim’s second summit with Putin"),
+        _mention(docs, "004", "It will be Mr Kim’s second summit with Putin"),
+    ]
+    claims = align.align_claims(docs, mentions, vectors, syndication, SETTINGS, groups=[EXAMPLE_IDS])
+    assert len(claims) == 1
+    assert {m.article for m in claims[0].mentions} == {"002", "004"}
+    assert claims[0].independent_sources == 1
+    assert claims[0].status == "single-source"
+    # The same two mentions without the syndication finding would be two sources.
+    unlinked = align.align_claims(docs, mentions, vectors, [], SETTINGS, groups=[EXAMPLE_IDS])
+    assert unlinked[0].independent_sources == 2
+
+
+def test_a_rewritten_reuters_passage_also_counts_once(example, syndication):
+    docs, vectors = example
+    mentions = [
+        _mention(docs, "002", "Washington and its allies express concern"),
+        _mention(docs, "004", "Washington and its allies have expressed concern"),
+    ]
+    claims = align.align_claims(docs, mentions, vectors, syndication, SETTINGS, groups=[EXAMPLE_IDS])
+    assert [(len(c.mentions), c.independent_sources) for c in claims] == [(2, 1)]
+
+
+def test_equivalent_claims_worded_differently_are_one_corroborated_claim(example):
+    docs, vectors = example
+    crossed = align_docs.sentence(docs, "004", "crossed into Russia on Tuesday")
+    mentions = [
+        ClaimMention("004", crossed.index, "North Korean leader Kim Jong-un crossed into Russia on Tuesday"),
+        _mention(docs, "000", "The leader of North Korea arrived in Russia earlier Tuesday"),
+        _mention(docs, "002", "Kim does not travel abroad often"),
+    ]
+    claims = align.align_claims(docs, mentions, vectors, [], SETTINGS, groups=[EXAMPLE_IDS])
+    assert len(claims) == 2
+    top = claims[0]
+    assert {m.article for m in top.mentions} == {"000", "004"}
+    assert top.independent_sources == 2 and top.status == "corroborated"
+    assert claims[1].status == "single-source"
+
+
+def test_claims_on_the_whole_example(example, syndication):
+    docs, vectors = example
+    mentions = align_docs.mentions(docs)
+    claims = align.align_claims(docs, mentions, vectors, syndication, SETTINGS, groups=[EXAMPLE_IDS])
+    # Every mention lands in exactly one claim.
+    assert sorted((m.article, m.sentence, m.text) for c in claims for m in c.mentions) == sorted(
+        (m.article, m.sentence, m.text) for m in mentions
+    )
+    assert any(c.status == "corroborated" for c in claims)
+    # Ordered by independent sources, then first appearance; a claim never holds two mentions
+    # of one article; ids are stable.
+    sources = [c.independent_sources for c in claims]
+    assert sources == sorted(sources, reverse=True)
+    for c in claims:
+        assert len({m.article for m in c.mentions}) == len(c.mentions)
+        assert c.independent_sources <= len(c.mentions)
+        assert c.id.startswith("c-")
+    again = align.align_claims(docs, mentions, vectors, syndication, SETTINGS, groups=[EXAMPLE_IDS])
+    assert [c.id for c in again] == [c.id for c in claims]
+    assert len({c.id for c in claims}) == len(claims)
+
+
+def test_no_claim_spans_two_unrelated_stories(bundle):
+    docs, vectors = bundle
+    groups = align.story_groups(docs, vectors, SETTINGS)
+    mentions = align_docs.one_claim_per_sentence(docs)
+    claims = align.align_claims(docs, mentions, vectors, [], SETTINGS, groups=groups)
+    for c in claims:
+        stories = {next(k for k, g in enumerate(groups) if m.article in g) for m in c.mentions}
+        assert len(stories) == 1, c
+    # The Dingwall articles still corroborate each other.
+    assert any({m.article for m in c.mentions} == {"dw0", "dw1"} for c in claims)
+
+
+def test_a_single_article_gives_single_source_claims_and_no_syndication(example):
+    docs, vectors = example
+    one = [docs[1]]
+    assert align.story_groups(one, vectors, SETTINGS) == [("001",)]
+    assert align.find_syndication(one, vectors, SETTINGS) == []
+    mentions = align_docs.one_claim_per_sentence(one)
+    claims = align.align_claims(one, mentions, vectors, [], SETTINGS, groups=[("001",)])
+    assert len(claims) == len(mentions)
+    assert all(c.status == "single-source" and c.independent_sources == 1 for c in claims)
+
+
+def test_no_mentions_and_no_articles_give_empty_lists(example):
+    docs, vectors = example
+    assert align.align_claims(docs, [], vectors, [], SETTINGS, groups=[EXAMPLE_IDS]) == []
+    assert align.story_groups([], vectors, SETTINGS) == []
+    assert align.find_syndication([], vectors, SETTINGS) == []

@@ -1,0 +1,192 @@
+"""check: conflicts between sources, each side quoted verbatim, on the bundled example."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "align"))
+
+import align_docs  # noqa: E402
+
+from storyline import align, check  # noqa: E402
+from storyline.analyse.embed import embed_sentences  # noqa: E402
+from storyline.settings import Settings  # noqa: E402
+
+SETTINGS = Settings(progress=False)
+EXAMPLE_IDS = ("000", "001", "002", "003", "004")
+
+
+@pytest.fixture(scope="module")
+def bundle(example_dir, nlp, embedder):
+    return align_docs.bundle(example_dir, nlp)
+
+
+@pytest.fixture(scope="module")
+def checked(bundle):
+    """(docs, conflicts, claims) of the example through align and check."""
+    docs, vectors = bundle
+    docs = docs[:5]
+    syndication = align.find_syndication(docs, vectors, SETTINGS)
+    mentions = align_docs.mentions(docs)
+    claims = align.align_claims(docs, mentions, vectors, syndication, SETTINGS, groups=[EXAMPLE_IDS])
+    conflicts, out = check.find_conflicts(docs, claims, vectors, SETTINGS, groups=[EXAMPLE_IDS])
+    return docs, conflicts, out
+
+
+def _with_side(conflicts, kind, article, fragment):
+    found = [
+        c
+        for c in conflicts
+        if c.kind == kind and any(s.article == article and fragment in s.text for s in c.sides)
+    ]
+    assert len(found) == 1, (kind, article, fragment, [c.summary for c in conflicts])
+    return found[0]
+
+
+def _side(conflict, article, fragment):
+    sides = [s for s in conflict.sides if s.article == article and fragment in s.text]
+    assert sides, (article, fragment, conflict)
+    return sides[0]
+
+
+def _assert_verbatim(docs, conflict):
+    by_key = {(s.article, s.index): s.text for d in docs for s in d.sentences}
+    for side in conflict.sides:
+        assert by_key[(side.article, side.sentence)] == side.text
+        assert side.value and side.value.strip("“”") in side.text
+
+
+def test_miles_against_kilometers_is_a_unit_conflict(checked):
+    docs, conflicts, _ = checked
+    c = _with_side(conflicts, "unit", "000", "around 1,000 miles from Vladivostok")
+    assert _side(c, "000", "1,000 miles").value == "1,000 miles"
+    assert _side(c, "001", "some 1,000 kilometers from Vladivostok").value == "1,000 kilometers"
+    assert c.summary == 'Distance from Vladivostok: "1,000 miles" (000) vs "1,000 kilometers" (001)'
+    _assert_verbatim(docs, c)
+
+
+def test_a_conversion_is_not_a_conflict(checked):
+    # "127 km (79 miles)" and "79 miles (127 kilometers)" say the same distance.
+    _, conflicts, _ = checked
+    for c in conflicts:
+        if c.kind in ("number", "unit"):
+            assert not any(v in (s.value or "") for s in c.sides for v in ("127", "79"))
+
+
+def test_the_summit_predicted_for_tuesday_or_wednesday_is_a_date_conflict(checked):
+    docs, conflicts, _ = checked
+    c = _with_side(conflicts, "date", "002", "Chosun Ilbo said Kim left Pyongyang")
+    assert "Tuesday" in _side(c, "002", "Chosun Ilbo").value
+    assert "Tuesday or Wednesday" in _side(c, "002", "YTN reported").value
+    assert "Wednesday" in _side(c, "001", "RBK said Kim will hold a summit").value
+    # The report date ("KCNA said Wednesday") is not the date of the meeting.
+    assert not any("KCNA" in s.text for s in c.sides)
+    _assert_verbatim(docs, c)
+
+
+def test_vladivostok_against_khasan_is_a_place_conflict_also_inside_one_article(checked):
+    docs, conflicts, _ = checked
+    c = _with_side(conflicts, "place", "000", "arrived in Russia’s Pacific coast port Vladivostok")
+    assert _side(c, "000", "Pacific coast port Vladivostok").value == "Vladivostok"
+    assert _side(c, "001", "train arrived at the Russian border city of Khasan").value == "Khasan"
+    # 000 contradicts itself: its AP post has the arrival in Khasan.
+    assert _side(c, "000", "upon his arrival in Khasan").value == "Khasan"
+    # Arriving at the cosmodrome on Wednesday is another event, not a side.
+    assert not any("Vostochny Cosmodrome" in s.text for s in c.sides)
+    _assert_verbatim(docs, c)
+
+
+def test_denied_arms_talks_against_actively_advancing_is_a_denial_conflict(checked):
+    docs, conflicts, _ = checked
+    c = _with_side(conflicts, "denial", "000", "Both countries deny they are engaging in arms negotiations")
+    assert "deny" in _side(c, "000", "Both countries deny").value
+    assert "actively advancing" in _side(c, "003", "actively advancing").value
+    assert "actively progressing" in _side(c, "002", "actively progressing").value
+    assert "actively advancing" in _side(c, "000", "The White House has warned").value
+    # Hedged sentences are not assertions ("would discuss potential arms deals").
+    assert not any("would discuss potential arms deals" in s.text for s in c.sides)
+    _assert_verbatim(docs, c)
+
+
+def test_claims_on_either_side_of_a_conflict_are_contested(checked):
+    _, conflicts, claims = checked
+    sides = {(s.article, s.sentence) for c in conflicts for s in c.sides}
+    for claim in claims:
+        on_a_side = any((m.article, m.sentence) in sides for m in claim.mentions)
+        assert (claim.status == "contested") == on_a_side, claim
+    assert any(c.status == "contested" for c in claims)
+    for c in conflicts:
+        assert c.id.startswith("x-") and len(c.sides) >= 2
+
+
+def test_conflicts_are_stable_and_few(checked, bundle):
+    docs, conflicts, claims = checked
+    _, vectors = bundle
+    again, _ = check.find_conflicts(docs, claims, vectors, SETTINGS, groups=[EXAMPLE_IDS])
+    assert [c.id for c in again] == [c.id for c in conflicts]
+    # Low false positives: the example holds a handful of real disagreements, not dozens.
+    assert 4 <= len(conflicts) <= 8
+
+
+def _story(nlp, texts: dict[str, str]):
+    docs = align_docs.analysed(
+        [align_docs.make_article(aid, text, "2024-03-05", nlp) for aid, text in texts.items()]
+    )
+    return docs, embed_sentences(docs)
+
+
+def test_different_numbers_in_the_same_unit_are_a_number_conflict(nlp, embedder):
+    docs, vectors = _story(
+        nlp,
+        {
+            "a": "The earthquake killed 41 people in the coastal city of Izmir, officials said.",
+            "b": "The earthquake killed 38 people in the coastal city of Izmir, the governor said.",
+        },
+    )
+    conflicts, _ = check.find_conflicts(docs, [], vectors, SETTINGS, groups=[("a", "b")])
+    assert [(c.kind, [s.value for s in c.sides]) for c in conflicts] == [("number", ["41 people", "38 people"])]
+
+
+def test_a_different_actor_for_the_same_act_is_an_actor_conflict(nlp, embedder):
+    docs, vectors = _story(
+        nlp,
+        {
+            "a": "Sergei Shoigu proposed a second visit to Russia by Kim during the July meeting in Pyongyang.",
+            "b": "Dmitry Peskov proposed a second visit to Russia by Kim during the July meeting in Pyongyang.",
+        },
+    )
+    conflicts, _ = check.find_conflicts(docs, [], vectors, SETTINGS, groups=[("a", "b")])
+    assert [c.kind for c in conflicts] == ["actor"]
+    assert [s.value for s in conflicts[0].sides] == ["Sergei Shoigu", "Dmitry Peskov"]
+
+
+def test_no_conflict_across_two_unrelated_stories(bundle):
+    docs, vectors = bundle
+    groups = align.story_groups(docs, vectors, SETTINGS)
+    assert len(groups) == 2
+    mentions = align_docs.one_claim_per_sentence(docs)
+    claims = align.align_claims(docs, mentions, vectors, [], SETTINGS, groups=groups)
+    conflicts, _ = check.find_conflicts(docs, claims, vectors, SETTINGS, groups=groups)
+    for c in conflicts:
+        stories = {next(k for k, g in enumerate(groups) if s.article in g) for s in c.sides}
+        assert len(stories) == 1, c.summary
+    assert not any(s.article.startswith("dw") for c in conflicts for s in c.sides)
+
+
+def test_a_single_article_keeps_the_conflict_inside_it(bundle):
+    docs, vectors = bundle
+    one = [docs[0]]
+    mentions = align_docs.one_claim_per_sentence(one)
+    claims = align.align_claims(one, mentions, vectors, [], SETTINGS, groups=[("000",)])
+    conflicts, out = check.find_conflicts(one, claims, vectors, SETTINGS, groups=[("000",)])
+    assert all(s.article == "000" for c in conflicts for s in c.sides)
+    assert any(c.kind == "place" for c in conflicts)  # Vladivostok vs Khasan, both in 000
+    assert all(c.independent_sources == 1 for c in out)
+
+
+def test_nothing_in_nothing_out(bundle):
+    _, vectors = bundle
+    assert check.find_conflicts([], [], vectors, SETTINGS, groups=[]) == ([], [])

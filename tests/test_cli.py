@@ -1,0 +1,116 @@
+"""The command line as a user runs it: output, errors, exit codes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from storyline.cli import cli
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "kim-putin-summit-2023"
+GOOD = EXAMPLE / "004_8cae0baa380acb99.txt"
+
+
+def run(*args: str, stdin: str | None = None):
+    return CliRunner().invoke(cli, list(args), input=stdin, catch_exceptions=False)
+
+
+def test_help_shows_an_example_for_every_command() -> None:
+    for command in ([], ["brief"], ["eval"]):
+        result = run(*command, "--help")
+        assert result.exit_code == 0
+        assert "Example:" in result.output
+
+
+def test_brief_json_follows_the_contract_schema() -> None:
+    result = run("brief", str(EXAMPLE), "--format", "json", "-q")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    schema = json.loads(resources.files("storyline.report").joinpath("schema.json").read_text())
+    jsonschema.validate(data, schema)
+    assert len(data["articles"]) == 5
+    # every summary sentence cites at least one real article sentence
+    sentences = {a["id"]: a["sentences"] for a in data["articles"]}
+    assert data["summary"]
+    for s in data["summary"]:
+        assert s["citations"]
+        for c in s["citations"]:
+            assert 0 <= c["sentence"] < len(sentences[c["article"]])
+
+
+def test_markdown_to_stdout_and_html_file(tmp_path: Path) -> None:
+    html = tmp_path / "out" / "briefing.html"
+    result = run("brief", str(EXAMPLE), "--html", str(html), "--words", "80")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# ")
+    assert "## In brief" in result.stdout
+    assert html.read_text(encoding="utf-8").startswith("<!doctype html>")
+
+
+@pytest.fixture()
+def bad_inputs(tmp_path: Path) -> dict[str, Path]:
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    (tmp_path / "latin1.txt").write_bytes("Headline\nCafé au lait à Paris, déjà vu. ".encode("latin-1") * 50)
+    (tmp_path / "nothing.html").write_text("<html><head><title>x</title></head><body><nav>Home</nav></body></html>")
+    (tmp_path / "emptydir").mkdir()
+    return {
+        "empty.txt": tmp_path / "empty.txt",
+        "binary.txt": tmp_path / "binary.txt",
+        "latin1.txt": tmp_path / "latin1.txt",
+        "nothing.html": tmp_path / "nothing.html",
+        "emptydir": tmp_path / "emptydir",
+        "missing.txt": tmp_path / "missing.txt",
+    }
+
+
+def test_bad_inputs_are_named_and_the_rest_is_briefed(bad_inputs: dict[str, Path], tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    shutil.copy(GOOD, good)
+    result = run("brief", *map(str, bad_inputs.values()), str(good), "--format", "json", "-q")
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    for name in bad_inputs:
+        assert any(name in line for line in errors), (name, result.stderr)
+    assert "Traceback" not in result.stderr
+    data = json.loads(result.stdout)
+    assert [a["path"] for a in data["articles"]] == [str(good)]
+
+
+def test_nothing_usable_exits_2(bad_inputs: dict[str, Path]) -> None:
+    result = run("brief", *map(str, bad_inputs.values()), "-q")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "none of the inputs could be used" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_no_inputs_is_a_usage_error() -> None:
+    result = run("brief")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: no inputs given")
+
+
+def test_stdin_is_an_input() -> None:
+    result = run("brief", "-", "--format", "json", "-q", stdin=GOOD.read_text(encoding="utf-8"))
+    assert result.exit_code == 0, result.stderr
+    assert len(json.loads(result.stdout)["articles"]) == 1
+
+
+@pytest.mark.slow
+def test_python_dash_m_works_the_same(tmp_path: Path) -> None:
+    out = tmp_path / "b.md"
+    proc = subprocess.run(
+        [sys.executable, "-m", "storyline", "brief", str(GOOD), "-o", str(out), "-q"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_text(encoding="utf-8").startswith("# ")
