@@ -70,7 +70,9 @@ def test_independent_reports_of_the_same_event_are_not_syndication(syndication):
 def test_origins_come_from_datelines_and_credit_lines_not_attributions(example):
     docs, _ = example
     origins = {d.article.id: align.article_origin(d) for d in docs}
-    assert origins["002"] is not None and origins["002"].agency == "Reuters" and origins["002"].whole
+    assert (
+        origins["002"] is not None and origins["002"].agency == "Reuters" and origins["002"].whole
+    )
     assert origins["001"] is not None and origins["001"].agency == "Yonhap" and origins["001"].whole
     # A "— Reuters" sign-off marks one live-blog post, "Reuters contributed" a share of a story.
     assert origins["000"] is not None and origins["000"].agency == "Reuters"
@@ -118,7 +120,9 @@ def test_a_claim_carried_only_by_002_and_004_through_reuters_copy_counts_once(ex
         _mention(docs, "002", "This will be Kim’s second summit with Putin"),
         _mention(docs, "004", "It will be Mr Kim’s second summit with Putin"),
     ]
-    claims = align.align_claims(docs, mentions, vectors, syndication, SETTINGS, groups=[EXAMPLE_IDS])
+    claims = align.align_claims(
+        docs, mentions, vectors, syndication, SETTINGS, groups=[EXAMPLE_IDS]
+    )
     assert len(claims) == 1
     assert {m.article for m in claims[0].mentions} == {"002", "004"}
     assert claims[0].independent_sources == 1
@@ -134,7 +138,9 @@ def test_a_rewritten_reuters_passage_also_counts_once(example, syndication):
         _mention(docs, "002", "Washington and its allies express concern"),
         _mention(docs, "004", "Washington and its allies have expressed concern"),
     ]
-    claims = align.align_claims(docs, mentions, vectors, syndication, SETTINGS, groups=[EXAMPLE_IDS])
+    claims = align.align_claims(
+        docs, mentions, vectors, syndication, SETTINGS, groups=[EXAMPLE_IDS]
+    )
     assert [(len(c.mentions), c.independent_sources) for c in claims] == [(2, 1)]
 
 
@@ -142,7 +148,9 @@ def test_equivalent_claims_worded_differently_are_one_corroborated_claim(example
     docs, vectors = example
     crossed = align_docs.sentence(docs, "004", "crossed into Russia on Tuesday")
     mentions = [
-        ClaimMention("004", crossed.index, "North Korean leader Kim Jong-un crossed into Russia on Tuesday"),
+        ClaimMention(
+            "004", crossed.index, "North Korean leader Kim Jong-un crossed into Russia on Tuesday"
+        ),
         _mention(docs, "000", "The leader of North Korea arrived in Russia earlier Tuesday"),
         _mention(docs, "002", "Kim does not travel abroad often"),
     ]
@@ -157,7 +165,9 @@ def test_equivalent_claims_worded_differently_are_one_corroborated_claim(example
 def test_claims_on_the_whole_example(example, syndication):
     docs, vectors = example
     mentions = align_docs.mentions(docs)
-    claims = align.align_claims(docs, mentions, vectors, syndication, SETTINGS, groups=[EXAMPLE_IDS])
+    claims = align.align_claims(
+        docs, mentions, vectors, syndication, SETTINGS, groups=[EXAMPLE_IDS]
+    )
     # Every mention lands in exactly one claim.
     assert sorted((m.article, m.sentence, m.text) for c in claims for m in c.mentions) == sorted(
         (m.article, m.sentence, m.text) for m in mentions

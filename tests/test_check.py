@@ -31,7 +31,9 @@ def checked(bundle):
     docs = docs[:5]
     syndication = align.find_syndication(docs, vectors, SETTINGS)
     mentions = align_docs.mentions(docs)
-    claims = align.align_claims(docs, mentions, vectors, syndication, SETTINGS, groups=[EXAMPLE_IDS])
+    claims = align.align_claims(
+        docs, mentions, vectors, syndication, SETTINGS, groups=[EXAMPLE_IDS]
+    )
     conflicts, out = check.find_conflicts(docs, claims, vectors, SETTINGS, groups=[EXAMPLE_IDS])
     return docs, conflicts, out
 
@@ -101,7 +103,9 @@ def test_vladivostok_against_khasan_is_a_place_conflict_also_inside_one_article(
 
 def test_denied_arms_talks_against_actively_advancing_is_a_denial_conflict(checked):
     docs, conflicts, _ = checked
-    c = _with_side(conflicts, "denial", "000", "Both countries deny they are engaging in arms negotiations")
+    c = _with_side(
+        conflicts, "denial", "000", "Both countries deny they are engaging in arms negotiations"
+    )
     assert "deny" in _side(c, "000", "Both countries deny").value
     assert "actively advancing" in _side(c, "003", "actively advancing").value
     assert "actively progressing" in _side(c, "002", "actively progressing").value
@@ -147,7 +151,9 @@ def test_different_numbers_in_the_same_unit_are_a_number_conflict(nlp, embedder)
         },
     )
     conflicts, _ = check.find_conflicts(docs, [], vectors, SETTINGS, groups=[("a", "b")])
-    assert [(c.kind, [s.value for s in c.sides]) for c in conflicts] == [("number", ["41 people", "38 people"])]
+    assert [(c.kind, [s.value for s in c.sides]) for c in conflicts] == [
+        ("number", ["41 people", "38 people"])
+    ]
 
 
 def test_a_different_actor_for_the_same_act_is_an_actor_conflict(nlp, embedder):

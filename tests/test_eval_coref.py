@@ -62,12 +62,18 @@ def test_reader_keeps_gold_chains_across_documents():
 def test_run_on_fixture_reports_both_systems_and_baseline():
     result = coref.run(FIXTURE)
     systems = set(result.rows)
-    assert {"events: storyline", "events: same-head-lemma", "entities: storyline (link)",
-            "entities: same-head-lemma"} <= systems
+    assert {
+        "events: storyline",
+        "events: same-head-lemma",
+        "entities: storyline (link)",
+        "entities: same-head-lemma",
+    } <= systems
     assert result.metrics == ["MUC F1", "B3 F1", "CEAF-e F1", "CoNLL F1"]
     for values in result.rows.values():
         assert all(0.0 <= v <= 1.0 for v in values.values())
-    assert result.rows["events: storyline"]["CoNLL F1"] > result.rows["events: singletons"]["CoNLL F1"]
+    assert (
+        result.rows["events: storyline"]["CoNLL F1"] > result.rows["events: singletons"]["CoNLL F1"]
+    )
     assert "| events: same-head-lemma |" in result.table()
 
 

@@ -24,12 +24,20 @@ def analyse_with_spacy(paths: list[Path], nlp) -> list[AnalysedArticle]:
         for (start, _), parsed in zip(lines, nlp.pipe(line for _, line in lines), strict=True):
             for s in parsed.sents:
                 mentions = tuple(
-                    Mention(e.text, e.label_, e.start_char - s.start_char, e.end_char - s.start_char)
+                    Mention(
+                        e.text, e.label_, e.start_char - s.start_char, e.end_char - s.start_char
+                    )
                     for e in s.ents
                 )
                 sentences.append(
-                    Sentence(path.stem, len(sentences), s.text, start + s.start_char,
-                             start + s.end_char, entities=mentions)
+                    Sentence(
+                        path.stem,
+                        len(sentences),
+                        s.text,
+                        start + s.start_char,
+                        start + s.end_char,
+                        entities=mentions,
+                    )
                 )
         docs.append(AnalysedArticle(Article(path.stem, text), tuple(sentences)))
     return docs
@@ -80,7 +88,10 @@ def test_descriptions_become_mentions_of_the_leader(entities):
     assert "The leader of North Korea" in texts
     assert "the North Korean leader" not in kim.aliases  # a description, not a name
     (putin,) = holding(entities, "Vladimir Putin")
-    assert not {m.text for m in putin.mentions} & {"the North Korean leader", "The leader of North Korea"}
+    assert not {m.text for m in putin.mentions} & {
+        "the North Korean leader",
+        "The leader of North Korea",
+    }
 
 
 def test_states_merge_cities_do_not(entities):
@@ -92,7 +103,9 @@ def test_states_merge_cities_do_not(entities):
 
 def test_names_are_clean_ids_unique_and_sorted(entities):
     assert all(any(c.isupper() for c in e.name) for e in entities)
-    assert all(not e.name.startswith(("Mr", "President ", "Gen.", "Comrade", "the ")) for e in entities)
+    assert all(
+        not e.name.startswith(("Mr", "President ", "Gen.", "Comrade", "the ")) for e in entities
+    )
     ids = [e.id for e in entities]
     assert len(ids) == len(set(ids)) and all(i.startswith("e-") for i in ids)
     counts = [len(e.mentions) for e in entities]
@@ -103,7 +116,9 @@ def test_names_are_clean_ids_unique_and_sorted(entities):
 def _doc(article: str, *sentences: tuple[str, list[tuple[str, str]]]) -> AnalysedArticle:
     out = []
     for i, (text, names) in enumerate(sentences):
-        mentions = tuple(Mention(n, label, text.index(n), text.index(n) + len(n)) for n, label in names)
+        mentions = tuple(
+            Mention(n, label, text.index(n), text.index(n) + len(n)) for n, label in names
+        )
         out.append(Sentence(article, i, text, 0, len(text), entities=mentions))
     return AnalysedArticle(Article(article, " ".join(t for t, _ in sentences)), tuple(out))
 
@@ -124,8 +139,16 @@ def test_a_surname_is_not_guessed_when_the_article_is_ambiguous():
 
 def test_a_surname_joins_the_one_full_name_of_its_article():
     docs = [
-        _doc("a", ("Kim Jong Un arrived.", [("Kim Jong Un", "PERSON")]), ("Mr Kim waved.", [("Kim", "PERSON")])),
-        _doc("b", ("Reporting by Jack Kim.", [("Jack Kim", "PERSON")]), ("Kim wrote it.", [("Kim", "PERSON")])),
+        _doc(
+            "a",
+            ("Kim Jong Un arrived.", [("Kim Jong Un", "PERSON")]),
+            ("Mr Kim waved.", [("Kim", "PERSON")]),
+        ),
+        _doc(
+            "b",
+            ("Reporting by Jack Kim.", [("Jack Kim", "PERSON")]),
+            ("Kim wrote it.", [("Kim", "PERSON")]),
+        ),
     ]
     entities = link_entities(docs)
     (un,) = holding(entities, "Kim Jong Un")
@@ -146,3 +169,31 @@ def test_name_rules():
     assert names_compatible("Mr. Putin", "Vladimir Putin")
     assert names_compatible("the DPRK", "North Korea")
     assert not names_compatible("Kim Jong-il", "Kim Jong Un")
+
+
+def test_with_the_pipeline_stages_before_link(example_dir):
+    """The same merges on the output of ingest, clean and analyse."""
+    from storyline.analyse import analyse
+    from storyline.ingest import read_inputs
+    from storyline.pipeline import clean_articles
+    from storyline.settings import Settings
+
+    settings = Settings(progress=False)
+    articles, _ = clean_articles(read_inputs([str(example_dir)], settings).articles, settings)
+    entities = link_entities(analyse(articles, settings))
+    (kim,) = holding(entities, "Kim Jong Un")
+    assert {"Kim Jong-un", "Mr Kim", "Kim Yong Un"} <= set(kim.aliases)
+    assert "Kim Jong-il" not in kim.aliases and holding(entities, "Kim Jong-il")
+    (shoigu,) = holding(entities, "Sergei Shoigu")
+    assert {"Sergey Shoigu", "Gen. Shoigu"} <= set(shoigu.aliases)
+    (vladivostok,) = holding(entities, "Vladivostok")
+    assert vladivostok.type == "GPE"  # spaCy calls it a PERSON more often than not
+    people = [e for e in entities if e.type == "PERSON"]
+    assert len({e.id for e in people}) == len(people)
+
+
+def test_acronyms_join_their_organisation(entities):
+    (kcna,) = holding(entities, "KCNA")
+    assert kcna.name == "Korean Central News Agency"
+    (house,) = holding(entities, "White House")
+    assert "the White House" not in house.aliases  # "the" is not part of the name

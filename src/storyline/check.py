@@ -27,9 +27,17 @@ from typing import Any
 
 import numpy as np
 
-from .align import content_words, stable_id
+from .align import content_words, has_vector, stable_id
 from .analyse.embed import SentenceVectors
-from .models import AnalysedArticle, Claim, Conflict, ConflictSide, Quantity, Sentence, TimeExpression
+from .models import (
+    AnalysedArticle,
+    Claim,
+    Conflict,
+    ConflictSide,
+    Quantity,
+    Sentence,
+    TimeExpression,
+)
 from .settings import Settings
 
 RELATED_SIMILARITY = 0.35
@@ -51,7 +59,7 @@ Key = tuple[str, int]
 # --- units --------------------------------------------------------------------------------
 
 _UNIT_TABLE: dict[str, tuple[str, float]] = {}
-for _dim, _names in {
+_UNITS_BY_DIMENSION: dict[str, dict[tuple[str, ...], float]] = {
     "distance": {
         ("km", "kms", "kilometer", "kilometers", "kilometre", "kilometres"): 1000.0,
         ("mi", "mile", "miles"): 1609.344,
@@ -72,7 +80,8 @@ for _dim, _names in {
         ("year", "years"): 31557600.0,
     },
     "share": {("%", "percent", "per cent"): 1.0},
-}.items():
+}
+for _dim, _names in _UNITS_BY_DIMENSION.items():
     for _group, _factor in _names.items():
         for _name in _group:
             _UNIT_TABLE[_name] = (_dim, _factor)
@@ -91,7 +100,12 @@ def unit_of(q: Quantity) -> tuple[str, float, str] | None:
     return f"count:{singular}", 1.0, u
 
 
-_DIMENSION_NAMES = {"distance": "Distance", "weight": "Weight", "duration": "Duration", "share": "Share"}
+_DIMENSION_NAMES = {
+    "distance": "Distance",
+    "weight": "Weight",
+    "duration": "Duration",
+    "share": "Share",
+}
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -122,7 +136,9 @@ _CONTEXT_STOP = frozenset(
 def _is_conversion(s: Sentence, q: Quantity) -> bool:
     """ "127 km (79 miles)": the bracketed figure restates the one before it."""
     before = s.text[: q.start].rstrip()
-    return before.endswith("(") and any(o.end <= q.start and q.start - o.end <= 3 for o in s.quantities)
+    return before.endswith("(") and any(
+        o.end <= q.start and q.start - o.end <= 3 for o in s.quantities
+    )
 
 
 # --- quantities -----------------------------------------------------------------------------
@@ -162,7 +178,15 @@ def _quantity_links(s1: Sentence, s2: Sentence) -> list[_Link]:
             name = _DIMENSION_NAMES.get(dim, "Number of " + dim.split(":", 1)[-1] + "s")
             topic = f"{name} {phrase}".strip()
             out.append(
-                _Link(kind, topic, (s1.article, s1.index), (s2.article, s2.index), q1.text, q2.text, True)
+                _Link(
+                    kind,
+                    topic,
+                    (s1.article, s1.index),
+                    (s2.article, s2.index),
+                    q1.text,
+                    q2.text,
+                    True,
+                )
             )
     return out
 
@@ -180,7 +204,10 @@ def _close(v1: float, v2: float, converted: bool) -> bool:
 
 def _phrase_after(text: str, end: int) -> list[str]:
     """ "from Vladivostok" after "1,000 miles": the words that say what the number measures."""
-    m = re.match(r"[\s,]*((?:from|of|to|south of|north of|east of|west of|away from)\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)", text[end:])
+    m = re.match(
+        r"[\s,]*((?:from|of|to|south of|north of|east of|west of|away from)\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)",
+        text[end:],
+    )
     return [m.group(1)] if m else []
 
 
@@ -188,7 +215,14 @@ def _phrase_after(text: str, end: int) -> list[str]:
 
 EVENT_CLASSES: dict[str, tuple[str, ...]] = {
     "meeting": ("meet", "met", "meeting", "summit", "talks", "negotiation"),
-    "arrival": ("arrive", "arrival", "crossed into", "crossed the border", "crossing the border", "enter"),
+    "arrival": (
+        "arrive",
+        "arrival",
+        "crossed into",
+        "crossed the border",
+        "crossing the border",
+        "enter",
+    ),
     "departure": ("left", "leave", "leaves", "depart"),
     "launch": ("fired", "fires", "launch"),
     "visit": ("visit",),
@@ -198,7 +232,8 @@ _SAYING = (
     r"warned|claimed|wrote|according to)"
 )
 REPORTING = re.compile(
-    r"\b" + _SAYING + r"(\s+[\w.’'-]+){0,2}\s+(on\s+)?(late\s+|early\s+|earlier\s+|later\s+)?$", re.I
+    r"\b" + _SAYING + r"(\s+[\w.’'-]+){0,2}\s+(on\s+)?(late\s+|early\s+|earlier\s+|later\s+)?$",
+    re.I,
 )
 REPORTING_AHEAD = re.compile(r"\b" + _SAYING + r"\b", re.I)
 DATELINE = re.compile(r"^[\s,]*(\d{4}\s*)?\(")
@@ -244,7 +279,10 @@ def _events(s: Sentence, broad: set[str]) -> list[_DatedEvent]:
         prev_end = end
         if not classes:
             continue
-        subjects, partners, places, all_places = set(), set(), set(), set()
+        subjects: set[str] = set()
+        partners: set[str] = set()
+        places: set[str] = set()
+        all_places: set[str] = set()
         for e in s.entities:
             if not (window[0] <= e.start and e.end <= window[1]):
                 continue
@@ -254,7 +292,9 @@ def _events(s: Sentence, broad: set[str]) -> list[_DatedEvent]:
                     places.add(e.text.lower())
             elif e.label == "PERSON":
                 before = s.text[max(window[0], e.start - 30) : e.start]
-                (partners if re.search(r"\bwith\b[^,]*$", before) else subjects).update(_name_tokens(e.text))
+                (partners if re.search(r"\bwith\b[^,]*$", before) else subjects).update(
+                    _name_tokens(e.text)
+                )
         out.append(
             _DatedEvent(
                 (s.article, s.index),
@@ -276,12 +316,20 @@ def _cue_re(cue: str) -> str:
 
 def _classes(text: str) -> set[str]:
     low = text.lower()
-    return {c for c, cues in EVENT_CLASSES.items() if any(re.search(_cue_re(cue), low) for cue in cues)}
+    return {
+        c for c, cues in EVENT_CLASSES.items() if any(re.search(_cue_re(cue), low) for cue in cues)
+    }
 
 
 def _first_cue(text: str) -> int:
     low = text.lower()
-    found = [m.start() for cues in EVENT_CLASSES.values() for cue in cues for m in [re.search(_cue_re(cue), low)] if m]
+    found = [
+        m.start()
+        for cues in EVENT_CLASSES.values()
+        for cue in cues
+        for m in [re.search(_cue_re(cue), low)]
+        if m
+    ]
     return min(found) if found else len(text)
 
 
@@ -324,7 +372,8 @@ def _date_links(s1: Sentence, s2: Sentence, broad: set[str]) -> list[_Link]:
 # --- places ---------------------------------------------------------------------------------
 
 ARRIVAL = re.compile(
-    r"\b(arrived|arrives|arrive|arriving|arrival|crossed|crossing|a stop|stopped|landed|reached)\b", re.I
+    r"\b(arrived|arrives|arrive|arriving|arrival|crossed|crossing|a stop|stopped|landed|reached)\b",
+    re.I,
 )
 _PLACE_LABELS = ("GPE", "LOC", "FAC")
 
@@ -344,7 +393,9 @@ def _arrivals(s: Sentence, broad: set[str], post_day: str | None = None) -> list
     for m in ARRIVAL.finditer(s.text):
         # The destination: the most specific place after "in/at/into/to" within the next words.
         tail_end = m.end() + 90
-        stop = re.search(r"[.;,]|\b(before|after|where|then|and|which)\b", s.text[m.end() : tail_end])
+        stop = re.search(
+            r"[.;,]|\b(before|after|where|then|and|which)\b", s.text[m.end() : tail_end]
+        )
         if stop:
             tail_end = m.end() + stop.start()
         known = _PLACE_NAMES.get()
@@ -354,12 +405,16 @@ def _arrivals(s: Sentence, broad: set[str], post_day: str | None = None) -> list
             if m.end() <= e.start < tail_end
             and e.text.lower() not in broad
             and (e.label in _PLACE_LABELS or e.label == "ORG" or e.text.lower() in known)
-            and re.search(r"\b(in|at|into|to|of|port|city)\s+(?:[\w’'-]+\s+){0,4}$", s.text[m.end() : e.start])
+            and re.search(
+                r"\b(in|at|into|to|of|port|city)\s+(?:[\w’'-]+\s+){0,4}$", s.text[m.end() : e.start]
+            )
         ]
         if not places:
             continue
         # A named town or site beats a region ("port Vladivostok" over "Pacific coast").
-        place = min(places, key=lambda e: (e.label == "LOC" and e.text.lower() not in known, e.start))
+        place = min(
+            places, key=lambda e: (e.label == "LOC" and e.text.lower() not in known, e.start)
+        )
         subjects: set[str] = set()
         for e in s.entities:
             if e.label == "PERSON" and e.end <= m.start() and e.text.lower() not in known:
@@ -386,8 +441,16 @@ def _place_links(
                 continue  # two arrivals on two days: a journey, not a conflict
             strong = bool(a1.day and a2.day)
             out.append(
-                _Link("place", "Place of arrival", a1.key, a2.key, a1.place, a2.place, strong,
-                      a1.day or a2.day)
+                _Link(
+                    "place",
+                    "Place of arrival",
+                    a1.key,
+                    a2.key,
+                    a1.place,
+                    a2.place,
+                    strong,
+                    a1.day or a2.day,
+                )
             )
     return out
 
@@ -411,7 +474,13 @@ _PLACE_NAMES = _Names()
 
 
 def place_names(docs: Sequence[AnalysedArticle]) -> set[str]:
-    return {e.text.lower() for d in docs for s in d.sentences for e in s.entities if e.label in ("GPE", "FAC")}
+    return {
+        e.text.lower()
+        for d in docs
+        for s in d.sentences
+        for e in s.entities
+        if e.label in ("GPE", "FAC")
+    }
 
 
 def broad_places(docs: Sequence[AnalysedArticle]) -> set[str]:
@@ -424,9 +493,10 @@ def broad_places(docs: Sequence[AnalysedArticle]) -> set[str]:
                     continue
                 after = s.text[e.end : e.end + 2]
                 before = s.text[max(0, e.start - 2) : e.start]
-                if after in ("’s", "'s") or (before == ", " and any(
-                    o.label in _PLACE_LABELS and o.end == e.start - 2 for o in s.entities
-                )):
+                if after in ("’s", "'s") or (
+                    before == ", "
+                    and any(o.label in _PLACE_LABELS and o.end == e.start - 2 for o in s.entities)
+                ):
                     out.add(e.text.lower())
     return out
 
@@ -471,9 +541,15 @@ def _denial_links(s1: Sentence, s2: Sentence) -> list[_Link]:
         if len(denied & found) < 2:
             continue
         out.append(
-            _Link("denial", "Arms talks" if "weapon" in denied else "Denied and asserted",
-                  (den.article, den.index), (ass.article, ass.index),
-                  _clause(den.text, m.start()), _assertion_value(ass.text, denied & found), True)
+            _Link(
+                "denial",
+                "Arms talks" if "weapon" in denied else "Denied and asserted",
+                (den.article, den.index),
+                (ass.article, ass.index),
+                _clause(den.text, m.start()),
+                _assertion_value(ass.text, denied & found),
+                True,
+            )
         )
     return out
 
@@ -485,11 +561,13 @@ def _clause(text: str, start: int) -> str:
 
 def _assertion_value(text: str, words: set[str]) -> str:
     """From the first word of the asserted proposition to the end of its clause."""
-    positions = [m.start() for m in re.finditer(r"[A-Za-z]+", text) if CANON.get(m.group(0).lower()) in words]
+    positions = [
+        m.start() for m in re.finditer(r"[A-Za-z]+", text) if CANON.get(m.group(0).lower()) in words
+    ]
     start = min(positions) if positions else 0
     tail = text[start:]
     end = re.search(r"[;.]|,[”\"]?\s", tail)
-    value = (tail[: end.start()] if end else tail).strip().rstrip(",.;”\"").strip()
+    value = (tail[: end.start()] if end else tail).strip().rstrip(',.;”"').strip()
     return value + ("”" if value.count("“") > value.count("”") else "")
 
 
@@ -501,9 +579,32 @@ COMMUNICATION = frozenset(
 )
 
 
-def _actor_links(s1: Sentence, s2: Sentence, parse: Any) -> list[_Link]:
+_Act = tuple[str, frozenset[str], frozenset[str], str]
+
+
+def _same_act_words(s1: Sentence, s2: Sentence) -> bool:
+    """Cheap filter before parsing: the two sentences share most words outside the names."""
+
+    def rest(s: Sentence) -> set[str]:
+        names = {w for e in s.entities for w in content_words(e.text)}
+        return content_words(s.text) - names
+
+    r1, r2 = rest(s1), rest(s2)
+    return bool(r1 and r2) and len(r1 & r2) / len(r1 | r2) >= 0.4
+
+
+def _parse_acts(sentences: dict[Key, Sentence]) -> dict[Key, list[_Act]]:
+    from .analyse.nlp import load_spacy
+
+    nlp = load_spacy()
+    keys = list(sentences)
+    docs = nlp.pipe([sentences[k].text for k in keys], disable=["ner"])
+    return {k: _acts(sentences[k], doc) for k, doc in zip(keys, docs, strict=True)}
+
+
+def _actor_links(s1: Sentence, s2: Sentence, acts: dict[Key, list[_Act]]) -> list[_Link]:
     out = []
-    acts1, acts2 = _acts(s1, parse), _acts(s2, parse)
+    acts1, acts2 = acts[(s1.article, s1.index)], acts[(s2.article, s2.index)]
     for verb, subj1, rest1, who1 in acts1:
         for verb2, subj2, rest2, who2 in acts2:
             if verb != verb2 or not subj1 or not subj2 or subj1 & subj2:
@@ -512,16 +613,25 @@ def _actor_links(s1: Sentence, s2: Sentence, parse: Any) -> list[_Link]:
             if not union or len(rest1 & rest2) / len(union) < 0.5:
                 continue
             out.append(
-                _Link("actor", f"Who {verb}", (s1.article, s1.index), (s2.article, s2.index), who1, who2, True)
+                _Link(
+                    "actor",
+                    f"Who {verb}",
+                    (s1.article, s1.index),
+                    (s2.article, s2.index),
+                    who1,
+                    who2,
+                    True,
+                )
             )
     return out
 
 
-def _acts(s: Sentence, parse: Any) -> list[tuple[str, frozenset[str], frozenset[str], str]]:
+def _acts(s: Sentence, doc: Any) -> list[_Act]:
     """(verb lemma, subject name words, other content words, subject as written) for action
     verbs whose subject is a named person, organisation or country."""
-    doc = parse(s)
-    names = [(e.start, e.end, e.text) for e in s.entities if e.label in ("PERSON", "ORG", "GPE", "NORP")]
+    names = [
+        (e.start, e.end, e.text) for e in s.entities if e.label in ("PERSON", "ORG", "GPE", "NORP")
+    ]
     out = []
     for tok in doc:
         if tok.pos_ != "VERB" or tok.lemma_.lower() in COMMUNICATION:
@@ -534,9 +644,7 @@ def _acts(s: Sentence, parse: Any) -> list[tuple[str, frozenset[str], frozenset[
         if not who:
             continue
         subj_words = frozenset(w for n in who for w in _name_tokens(n[2]))
-        rest = frozenset(
-            content_words(doc[tok.i + 1 : tok.right_edge.i + 1].text)
-        )
+        rest = frozenset(content_words(doc[tok.i + 1 : tok.right_edge.i + 1].text))
         out.append((tok.lemma_.lower(), subj_words, rest, span.text))
     return out
 
@@ -559,24 +667,18 @@ def find_conflicts(
     for d in docs:
         group_of.setdefault(d.article.id, len(group_of) + 1000)
     pairs = _related_pairs(docs, claims, vectors, group_of)
-    parsed: dict[Key, Any] = {}
-
-    def parse(s: Sentence) -> Any:
-        key = (s.article, s.index)
-        if key not in parsed:
-            from .analyse.nlp import load_spacy
-
-            parsed[key] = load_spacy()(s.text)
-        return parsed[key]
-
     links: list[_Link] = []
+    actor_pairs: list[tuple[Sentence, Sentence]] = []
     by_group: dict[int, list[AnalysedArticle]] = defaultdict(list)
     for d in docs:
         by_group[group_of[d.article.id]].append(d)
     broad = {g: broad_places(ds) for g, ds in by_group.items()}
     _PLACE_NAMES.names = place_names(docs)
     post_days = {
-        (s.article, s.index): d.reference_date(s) for d in docs for s in d.sentences if s.post is not None
+        (s.article, s.index): d.reference_date(s)
+        for d in docs
+        for s in d.sentences
+        if s.post is not None
     }
     for k1, k2 in sorted(pairs):
         s1, s2 = sentences[k1], sentences[k2]
@@ -589,11 +691,16 @@ def find_conflicts(
             s1.text != s2.text
             and _could_act(s1)
             and _could_act(s2)
-            and k1 in vectors._rows  # type: ignore[attr-defined]
-            and k2 in vectors._rows  # type: ignore[attr-defined]
+            and has_vector(vectors, k1)
+            and has_vector(vectors, k2)
             and float(vectors[k1] @ vectors[k2]) >= ACTOR_SIMILARITY
+            and _same_act_words(s1, s2)
         ):
-            links += _actor_links(s1, s2, parse)
+            actor_pairs.append((s1, s2))
+    if actor_pairs:  # one parse per sentence, in a batch, only for the few candidate pairs
+        acts = _parse_acts({(s.article, s.index): s for pair in actor_pairs for s in pair})
+        for s1, s2 in actor_pairs:
+            links += _actor_links(s1, s2, acts)
 
     conflicts = _assemble(links, sentences, docs)
     contested = {(side.article, side.sentence) for c in conflicts for side in c.sides}
@@ -627,7 +734,7 @@ def _related_pairs(
     by_group: dict[int, list[Key]] = defaultdict(list)
     for d in docs:
         for s in d.sentences:
-            if (s.article, s.index) in getattr(vectors, "_rows", {}):
+            if has_vector(vectors, (s.article, s.index)):
                 by_group[group_of[d.article.id]].append((s.article, s.index))
     for keys in by_group.values():
         if len(keys) < 2:

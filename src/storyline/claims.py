@@ -24,11 +24,47 @@ from typing import Any
 from .models import AnalysedArticle, ClaimMention, Hedge, Sentence
 
 REPORTING = {
-    "say", "tell", "report", "claim", "allege", "believe", "add", "state", "announce",
-    "confirm", "deny", "insist", "warn", "note", "write", "reveal", "estimate", "argue",
-    "explain", "predict", "think", "fear", "suspect", "assert", "quote", "cite", "suggest",
-    "dismiss", "reject", "acknowledge", "admit", "stress", "emphasize", "emphasise", "indicate",
-    "accuse", "speculate", "comment", "reply", "respond", "expect",
+    "say",
+    "tell",
+    "report",
+    "claim",
+    "allege",
+    "believe",
+    "add",
+    "state",
+    "announce",
+    "confirm",
+    "deny",
+    "insist",
+    "warn",
+    "note",
+    "write",
+    "reveal",
+    "estimate",
+    "argue",
+    "explain",
+    "predict",
+    "think",
+    "fear",
+    "suspect",
+    "assert",
+    "quote",
+    "cite",
+    "suggest",
+    "dismiss",
+    "reject",
+    "acknowledge",
+    "admit",
+    "stress",
+    "emphasize",
+    "emphasise",
+    "indicate",
+    "accuse",
+    "speculate",
+    "comment",
+    "reply",
+    "respond",
+    "expect",
 }
 DENY = {"deny", "dismiss", "reject", "refute", "rebuff"}
 ALLEGE = {"claim", "allege"}
@@ -40,11 +76,40 @@ FUTURE_PHRASES = re.compile(
     r"scheduled to|going to|is to|are to|poised to|will|won['’]t|'ll|would|shall)\b",
     re.IGNORECASE,
 )
-NEWSPAPER_WORDS = ("times", "post", "journal", "ilbo", "daily", "herald", "guardian", "telegraph",
-                   "tribune", "gazette", "izvestia", "kommersant", "newspaper", "news", "mail")
-AGENCY_NAMES = ("reuters", "ap", "associated press", "afp", "yonhap", "tass", "ria novosti",
-                "kcna", "korean central news agency", "interfax", "xinhua", "bloomberg", "sputnik")
+NEWSPAPER_WORDS = (
+    "times",
+    "post",
+    "journal",
+    "ilbo",
+    "daily",
+    "herald",
+    "guardian",
+    "telegraph",
+    "tribune",
+    "gazette",
+    "izvestia",
+    "kommersant",
+    "newspaper",
+    "news",
+    "mail",
+)
+AGENCY_NAMES = (
+    "reuters",
+    "ap",
+    "associated press",
+    "afp",
+    "yonhap",
+    "tass",
+    "ria novosti",
+    "kcna",
+    "korean central news agency",
+    "interfax",
+    "xinhua",
+    "bloomberg",
+    "sputnik",
+)
 PRONOUNS = {"he", "she"}
+CONNECTIVES = {"and", "while", "but", "whereas"}
 _MIN_WORDS = 5
 
 
@@ -116,23 +181,31 @@ def clauses(parse: Any) -> list[tuple[int, int]]:
     for tok in parse:
         if tok.text == ";" and 0 < tok.i < len(parse) - 1:
             cuts.append(tok.i + 1)
-    # "A deny X, and B said Y": two conjoined frames, each with its own subject
-    for tok in parse:
-        if tok.dep_ == "ROOT" and _subject(tok) is not None:
-            for conj in tok.children:
-                if (conj.dep_ == "conj" and conj.lemma_ in REPORTING
-                        and _subject(conj) is not None):
-                    first = min(t.i for t in conj.subtree)
-                    cc = [t.i for t in tok.children if t.dep_ == "cc" and t.i < first]
-                    cut = cc[-1] if cc else first
-                    if cut > 0 and all(abs(cut - c) > 2 for c in cuts):
-                        cuts.append(cut)
+    # "A deny X, and B said Y" / "A said X, while B said Y": a second reporting frame with its
+    # own subject, opened by a connective, starts a second claim
+    frames = [
+        tok
+        for tok in parse
+        if tok.lemma_ in REPORTING
+        and tok.pos_ == "VERB"
+        and (_subject(tok) is not None or (tok.dep_ == "xcomp" and _subject(tok.head) is not None))
+        and not any(a.dep_ in ("relcl", "acl") for a in [tok, *tok.ancestors])
+    ]
+    for first, second in zip(frames, frames[1:]):
+        subject = _subject(second)
+        if subject is None:
+            continue
+        left = min(t.i for t in subject.subtree)
+        if left <= first.i or left < 2:
+            continue
+        if parse[left - 1].lower_ in CONNECTIVES and all(abs(left - 1 - c) > 2 for c in cuts):
+            cuts.append(left - 1)
     cuts = sorted(set(cuts))
     ranges = []
     for a, b in zip(cuts, cuts[1:] + [len(parse)], strict=True):
-        while b > a and parse[b - 1].text in (";", ",") :
+        while b > a and parse[b - 1].text in (";", ","):
             b -= 1
-        while len(cuts) > 1 and a < b and parse[a].dep_ == "cc":
+        while len(cuts) > 1 and a < b and parse[a].lower_ in CONNECTIVES:
             a += 1
         if b > a:
             ranges.append((a, b))
@@ -153,15 +226,20 @@ def attribution(span: Any) -> _Attribution:
                 return _Attribution(_phrase(objs[0]), "according to", "accord", whole)
     root = span.root
     frames = [root] + [
-        c for c in root.children
+        c
+        for c in root.children
         if c.dep_ in ("parataxis", "conj", "advcl", "xcomp") and span.start <= c.i < span.end
     ]
     # the parser sometimes hangs a trailing ", Tass reported Tuesday." anywhere: try the last
     # reporting verb after the last comma too
     commas = [t.i for t in span if t.text == "," or t.text in ("”", '"')]
     tail = [
-        t for t in span
-        if commas and t.i > commas[-1] and t.lemma_ in REPORTING and t.pos_ == "VERB"
+        t
+        for t in span
+        if commas
+        and t.i > commas[-1]
+        and t.lemma_ in REPORTING
+        and t.pos_ == "VERB"
         and not any(a.dep_ in ("relcl", "acl") for a in [t, *t.ancestors])
     ]
     frames += tail[-1:]
@@ -194,7 +272,8 @@ def attribution(span: Any) -> _Attribution:
             continue
         if verb.lemma_ == "tell":
             dobj = [
-                c for c in verb.children
+                c
+                for c in verb.children
                 if c.dep_ in ("dobj", "dative")
                 and (c.pos_ == "PROPN" or c.lemma_ in ("reporter", "journalist", "lawmaker"))
             ]
@@ -244,7 +323,9 @@ def _phrase(head: Any) -> str:
         tok = stack.pop()
         if tok not in keep:
             keep.append(tok)
-            stack.extend(c for c in tok.children if c.dep_ not in ("relcl", "acl", "appos", "punct"))
+            stack.extend(
+                c for c in tok.children if c.dep_ not in ("relcl", "acl", "appos", "punct")
+            )
     lo, hi = min(t.i for t in keep), max(t.i for t in keep)
     text = head.doc[lo : hi + 1].text
     return re.sub(r"['’]s$", "", text).strip(" ,")
@@ -257,15 +338,23 @@ def hedge(span: Any, att: _Attribution) -> Hedge:
     words = {t.lower_ for t in span}
     lemmas = {t.lemma_ for t in span}
     text = span.text
-    if att.lemma in DENY or lemmas & DENY or re.search(r"\binsist\w* (?:that )?\w+ (?:have|has|had|did|do|does) not\b", text):
+    if (
+        att.lemma in DENY
+        or lemmas & DENY
+        or re.search(r"\binsist\w* (?:that )?\w+ (?:have|has|had|did|do|does) not\b", text)
+    ):
         return "denied"
     if att.lemma in ALLEGE or words & ALLEGE_WORDS:
         return "alleged"
     if att.lemma in BELIEVE:
         return "speculative"
-    if FUTURE_PHRASES.search(text):
+    modals = {t.lower_ for t in span if t.tag_ == "MD"}  # "may" the verb, not "May" the month
+    future = [m.group(0).lower() for m in FUTURE_PHRASES.finditer(text)]
+    # "would" is the future of reported speech ("Peskov said they would meet"); on its own it
+    # is a conditional ("it would pose a challenge")
+    if any(f != "would" for f in future) or (future and att.cue is not None):
         return "expected"
-    if words & MODAL_SPECULATIVE or lemmas & {"fear", "suspect", "believe"}:
+    if modals & MODAL_SPECULATIVE or future or lemmas & {"fear", "suspect", "believe"}:
         return "speculative"
     if att.speaker is not None or att.cue is not None:
         return "reported"
@@ -303,11 +392,17 @@ class _Memory:
         person = _person_in(speaker, sentence, parse)
         return person or speaker
 
-    def learn(self, sentence: Sentence, parse: Any, said: tuple[_Attribution, str | None] | None) -> None:
-        names = [(m.text, m.label) for m in sentence.entities] or [(e.text, e.label_) for e in parse.ents]
+    def learn(
+        self, sentence: Sentence, parse: Any, said: tuple[_Attribution, str | None] | None
+    ) -> None:
+        names = [(m.text, m.label) for m in sentence.entities] or [
+            (e.text, e.label_) for e in parse.ents
+        ]
         for text, label in names:
             low = re.sub(r"^the\s+", "", text.lower())
-            if label in ("ORG", "WORK_OF_ART", "PERSON", "GPE") and any(w in low.split() for w in NEWSPAPER_WORDS):
+            if label in ("ORG", "WORK_OF_ART", "PERSON", "GPE") and any(
+                w in low.split() for w in NEWSPAPER_WORDS
+            ):
                 self.newspaper = re.sub(r"^the\s+", "", text, flags=re.IGNORECASE).strip()
         if said is not None:
             att, speaker = said
@@ -319,7 +414,10 @@ class _Memory:
             else:
                 self.body = speaker
             # an agency is remembered when it speaks, not when it is told something
-            if any(re.search(rf"\b{re.escape(a)}\b", low) for a in AGENCY_NAMES) or "news agency" in low:
+            if (
+                any(re.search(rf"\b{re.escape(a)}\b", low) for a in AGENCY_NAMES)
+                or "news agency" in low
+            ):
                 self.agency = speaker
 
 
@@ -337,7 +435,9 @@ def _person_in(speaker: str, sentence: Sentence, parse: Any) -> str | None:
 def _is_person(speaker: str, sentence: Sentence, parse: Any) -> bool:
     if _person_in(speaker, sentence, parse):
         return True
-    names = [m.text for m in sentence.entities if m.label == "PERSON"] + [e.text for e in parse.ents if e.label_ == "PERSON"]
+    names = [m.text for m in sentence.entities if m.label == "PERSON"] + [
+        e.text for e in parse.ents if e.label_ == "PERSON"
+    ]
     return any(speaker == n or speaker.endswith(" " + n) for n in names) or bool(
         re.match(r"^(?:Mr|Mrs|Ms|Dr|Gen)\.? [A-Z]", speaker)
     )

@@ -82,6 +82,8 @@ CREDIT_WORDS_RE = re.compile(
 HOUSE_PHOTO_RE = re.compile(r"^[A-Z][\w&.-]*(?: [A-Z][\w&.-]*)? Photos?$")
 TERMINAL = '.!?"”’:;'
 
+# Bodies that an HTML extractor produced (no page header lines, furniture already dropped).
+EXTRACTED_FORMATS = {"html", "url", "warc", "feed"}
 # Rules that cannot remove article prose in a trafilatura body; the rest run on text pages only.
 HTML_SAFE = {
     "comment form", "newsletter sign-up", "licensing", "editorial standards", "photo credit",
@@ -161,7 +163,7 @@ class _Page:
 
     def __init__(self, article: Article) -> None:
         self.article = article
-        self.html = article.fmt == "html"
+        self.html = article.fmt in EXTRACTED_FORMATS
         self.lines = lines_of(article.text)
         self.text = list(self.lines)  # body text of each line (a dateline prefix may be cut)
         self.reason: list[str | None] = [None] * len(self.lines)

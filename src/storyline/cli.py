@@ -155,6 +155,91 @@ def brief_cmd(inputs: tuple[str, ...], fmt: str, output: Path | None, html_out: 
     return EXIT_PARTIAL if problems else EXIT_OK
 
 
+@cli.command("track")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="STORYLINE_DB",
+              help="The store [default: $STORYLINE_DB or ./storyline.db].")
+@click.option("--brief/--no-brief", "rebrief", default=False, show_default=True,
+              help="Re-brief every story that changed and keep the briefing in the store.")
+@click.option("-v", "--verbose", is_flag=True, help="Print one line per stored article.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress messages on stderr.")
+@guarded
+def track_cmd(inputs: tuple[str, ...], db: Path | None, rebrief: bool, verbose: bool, quiet: bool) -> int:
+    """Assign each article of INPUTS to an existing story or start a new one, in the store.
+
+    INPUTS are files, directories, JSONL, URLs and RSS/Atom feeds, taken in arrival order.
+    An article already stored (same URL or same text) changes nothing. Exit code: 0 when every
+    input was used, 1 when some were skipped, 2 when none could be used.
+
+    \b
+    Example:
+      storyline track examples/kim-putin-summit-2023 --db stories.db
+      storyline track https://example.org/world/rss.xml --db stories.db --brief
+    """
+    from .store import open_store
+    from .track import track, update_briefs
+
+    settings = build_settings(progress=not quiet)
+    progress = Progress(quiet)
+
+    def stored(article_id: str, story_id: str) -> None:
+        if verbose:
+            click.echo(f"stored {article_id} in {story_id}")
+
+    with open_store(db) as store:
+        report = track(list(inputs), store, settings, progress=progress, on_stored=stored)
+        report_problems(report.problems)
+        for note in report.notes:
+            click.echo(f"Note: {note}", err=True)
+        if rebrief and report.changed_stories:
+            for sid, status in update_briefs(store, report.changed_stories, settings, progress).items():
+                if status != "ok":
+                    click.echo(f"Error: story {sid}: {status}", err=True)
+    click.echo(report.summary())
+    if not report.added and not report.duplicates:
+        return EXIT_FAILED
+    return EXIT_PARTIAL if report.problems else EXIT_OK
+
+
+@cli.command("stories")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="STORYLINE_DB",
+              help="The store [default: $STORYLINE_DB or ./storyline.db].")
+@click.option("--limit", type=click.IntRange(1), help="Show only the N most recently updated stories.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per story.")
+@guarded
+def stories_cmd(db: Path | None, limit: int | None, as_json: bool) -> int:
+    """List the stories in the store, most recently updated first.
+
+    \b
+    Example:
+      storyline stories --db stories.db
+      storyline brief --story s-0001 --db stories.db
+    """
+    import dataclasses
+    import json
+
+    from .store import open_store
+
+    with open_store(db) as store:
+        rows = store.list_stories(limit=limit)
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(dataclasses.asdict(row), ensure_ascii=False))
+        return EXIT_OK
+    if not rows:
+        click.echo("no stories yet: add articles with `storyline track`")
+        return EXIT_OK
+    click.echo("| story | title | articles | outlets | dates | updated |")
+    click.echo("|---|---|---:|---:|---|---|")
+    for r in rows:
+        span = r.first_published or "?"
+        if r.last_published and r.last_published != r.first_published:
+            span = f"{span} to {r.last_published}"
+        title = (r.title or "(untitled)").replace("|", "\\|")
+        click.echo(f"| {r.id} | {title} | {r.articles} | {r.outlets} | {span} | {r.updated} |")
+    return EXIT_OK
+
+
 @cli.command("eval")
 @click.argument("task", type=click.Choice(EVAL_TASKS))
 @click.option("--data", type=click.Path(path_type=Path), required=True,

@@ -28,25 +28,46 @@ from rapidfuzz.distance import Levenshtein
 from .models import AnalysedArticle, Entity, EntityMention
 
 # Labels that name things; dates, numbers and money are not entities here.
-NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
+NAME_LABELS = {
+    "PERSON",
+    "ORG",
+    "GPE",
+    "LOC",
+    "NORP",
+    "FAC",
+    "EVENT",
+    "PRODUCT",
+    "WORK_OF_ART",
+    "LAW",
+}
 
 # Titles and honorifics: never part of a canonical name. Compared lower-case, without the dot.
-TITLES = {
-    "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "madam", "comrade", "president",
-    "vice", "prime", "minister", "premier", "chairman", "chairwoman", "chancellor", "king",
-    "queen", "prince", "princess", "gen", "general", "col", "colonel", "lt", "maj", "major",
-    "adm", "admiral", "capt", "captain", "sgt", "sen", "senator", "rep", "gov", "governor",
-    "secretary", "leader", "supreme", "defense", "defence", "foreign", "deputy", "chief",
-    "spokesman", "spokeswoman", "spokesperson", "ambassador", "director", "marshal", "pope",
-    "rev", "st", "first", "lady", "state", "of", "the", "former", "late", "commander",
-}
+TITLES = set(
+    """mr mrs ms miss dr prof sir dame madam comrade president vice prime minister premier
+    chairman chairwoman chancellor king queen prince princess gen general col colonel lt maj
+    major adm admiral capt captain sgt sen senator rep gov governor secretary leader supreme
+    defense defence foreign deputy chief spokesman spokeswoman spokesperson ambassador director
+    marshal pope rev st first lady state of the former late commander""".split()
+)
+# Outside person names only honorifics go ("the State Department" keeps "State").
+HONORIFICS = {"mr", "mrs", "ms", "dr", "gen", "comrade", "president", "the"}
 # Adjectives that may come before a title ("Russian President", "North Korean leader").
 _PRE_TITLE = re.compile(r"^[A-Z][a-z]+(?:n|ese|i|ish|ch)$|^(?:North|South|U\.?S\.?|UK|EU)$")
 
 # Roles that a description can stand for ("the North Korean leader").
 ROLES = (
-    "supreme leader", "leader", "president", "prime minister", "premier", "defense minister",
-    "defence minister", "foreign minister", "chancellor", "king", "spokesman", "spokesperson",
+    "supreme leader",
+    "leader",
+    "president",
+    "prime minister",
+    "premier",
+    "defense minister",
+    "defence minister",
+    "foreign minister",
+    "chancellor",
+    "king",
+    "spokesman",
+    "spokesperson",
 )
 _ROLE_RX = "|".join(sorted((re.escape(r) for r in ROLES), key=len, reverse=True))
 _PLACE_RX = r"(?:[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})"
@@ -59,20 +80,36 @@ _DESC_OF = re.compile(rf"\b[Tt]he\s+(?P<role>{_ROLE_RX})\s+of\s+(?P<place>{_PLAC
 
 # States known by several names. Small on purpose: only names news copy uses interchangeably.
 STATE_ALIASES = {
-    "north korea": "north korea", "n korea": "north korea", "dprk": "north korea",
+    "north korea": "north korea",
+    "n korea": "north korea",
+    "dprk": "north korea",
     "democratic people's republic of korea": "north korea",
-    "south korea": "south korea", "s korea": "south korea", "republic of korea": "south korea",
+    "south korea": "south korea",
+    "s korea": "south korea",
+    "republic of korea": "south korea",
     "rok": "south korea",
-    "united states": "united states", "us": "united states", "usa": "united states",
-    "united states of america": "united states", "america": "united states",
-    "united kingdom": "united kingdom", "uk": "united kingdom", "britain": "united kingdom",
+    "united states": "united states",
+    "us": "united states",
+    "usa": "united states",
+    "united states of america": "united states",
+    "america": "united states",
+    "united kingdom": "united kingdom",
+    "uk": "united kingdom",
+    "britain": "united kingdom",
     "great britain": "united kingdom",
-    "russia": "russia", "russian federation": "russia",
-    "china": "china", "people's republic of china": "china", "prc": "china",
+    "russia": "russia",
+    "russian federation": "russia",
+    "china": "china",
+    "people's republic of china": "china",
+    "prc": "china",
 }
 _STATE_CANONICAL = {
-    "north korea": "North Korea", "south korea": "South Korea", "united states": "United States",
-    "united kingdom": "United Kingdom", "russia": "Russia", "china": "China",
+    "north korea": "North Korea",
+    "south korea": "South Korea",
+    "united states": "United States",
+    "united kingdom": "United Kingdom",
+    "russia": "Russia",
+    "china": "China",
 }
 
 
@@ -99,8 +136,11 @@ def link_entities(docs: Sequence[AnalysedArticle]) -> list[Entity]:
     person_parts = {p for r in raws if len(r.key) >= 2 and r.label == "PERSON" for p in r.key}
     person_words = _person_words(raws)
     partial = {
-        i for i, r in enumerate(raws)
-        if len(r.key) == 1 and r.key[0] in person_parts and not STATE_ALIASES.get(r.key[0])
+        i
+        for i, r in enumerate(raws)
+        if len(r.key) == 1
+        and r.key[0] in person_parts
+        and not STATE_ALIASES.get(r.key[0])
         and (r.key[0] in person_words or r.titled)
     }
     by_key: dict[tuple[str, ...], int] = {}
@@ -120,6 +160,7 @@ def link_entities(docs: Sequence[AnalysedArticle]) -> list[Entity]:
             if typo_variants(raws[a].key, raws[b].key):
                 groups.union(a, b)
 
+    _merge_acronyms(raws, groups)
     leftover = _resolve_partials(raws, groups, sorted(partial))
     for i in leftover:  # unresolved partial names: one entity per name, not guessed
         k = _merge_key(raws[i])
@@ -140,17 +181,20 @@ def link_entities(docs: Sequence[AnalysedArticle]) -> list[Entity]:
 # --- names --------------------------------------------------------------------------------
 
 
-def strip_title(text: str) -> str:
-    """'Defense Minister Sergei Shoigu' -> 'Sergei Shoigu'; 'the DPRK' -> 'DPRK'."""
+def strip_title(text: str, person: bool = True) -> str:
+    """'Defense Minister Sergei Shoigu' -> 'Sergei Shoigu'; 'the DPRK' -> 'DPRK'.
+
+    ``person=False`` (organisations, places) strips only honorifics and "the"."""
+    titles = TITLES if person else HONORIFICS
     text = re.sub(r"['’]s$", "", text.strip()).strip(" ,.;:\"'“”‘’()")
     tokens = text.split()
     # the longest prefix made of titles (and adjectives in front of them) that leaves a name
     cut = 0
     for i, tok in enumerate(tokens[:-1]):
         low = tok.lower().rstrip(".")
-        if low in TITLES:
+        if low in titles:
             cut = i + 1
-        elif not _PRE_TITLE.match(tok.rstrip(".")):
+        elif not person or not _PRE_TITLE.match(tok.rstrip(".")):
             break
     return " ".join(tokens[cut:]) or text
 
@@ -211,7 +255,7 @@ def _raw_mentions(docs: Sequence[AnalysedArticle]) -> Iterable[_Raw]:
                     continue
                 # the possessive is grammar, not part of the surface name
                 text = _with_title(sent.text[: m.start], re.sub(r"['’]s$", "", m.text.strip()))
-                name = strip_title(text)
+                name = strip_title(text, person=m.label in ("PERSON", "NORP"))
                 key = name_key(name)
                 if not key or _junk(name):
                     continue
@@ -252,6 +296,31 @@ def _junk(text: str) -> bool:
 
 
 # --- partial names ------------------------------------------------------------------------
+
+
+def acronym(name: str) -> str:
+    """'Korean Central News Agency' -> 'KCNA'; 'UN Security Council' -> 'UNSC'."""
+    letters = []
+    for word in re.split(r"[\s\-]+", name.replace(".", "")):
+        if not word or word.lower() in ("of", "the", "and", "for", "on"):
+            continue
+        letters.append(word if word.isupper() else word[0])
+    return "".join(letters).upper()
+
+
+def _merge_acronyms(raws: list[_Raw], groups: _UnionFind) -> None:
+    """An all-capitals name joins the one organisation whose initials it is ("KCNA", "AP")."""
+    expansions: dict[str, set[int]] = defaultdict(set)
+    for i, r in enumerate(raws):
+        if len(r.key) >= 2 and r.label in ("ORG", "GPE", "LOC", "FAC", "NORP"):
+            expansions[acronym(r.name)].add(i)
+    for i, r in enumerate(raws):
+        short = r.name.replace(".", "")
+        if len(r.key) != 1 or not short.isupper() or len(short) < 2:
+            continue
+        roots = {groups.find(j) for j in expansions.get(short, set())}
+        if len(roots) == 1:
+            groups.union(roots.pop(), i)
 
 
 def _person_words(raws: list[_Raw]) -> set[str]:
@@ -329,11 +398,16 @@ def _add_descriptions(entities: list[Entity], docs: Sequence[AnalysedArticle]) -
                 if who is None:
                     continue
                 before = sent.text[: m.start]
-                match = None
-                for match in _DESC_BEFORE.finditer(before):
-                    pass
-                if match and match.end() >= len(before.rstrip()) and not before[match.end():].strip(" ,"):
-                    holders[(_place_key(match.group("place")), match.group("role").lower())].add(who)
+                found = list(_DESC_BEFORE.finditer(before))
+                match = found[-1] if found else None
+                if (
+                    match
+                    and match.end() >= len(before.rstrip())
+                    and not before[match.end() :].strip(" ,")
+                ):
+                    holders[(_place_key(match.group("place")), match.group("role").lower())].add(
+                        who
+                    )
     if not holders:
         return entities
 
@@ -346,14 +420,23 @@ def _add_descriptions(entities: list[Entity], docs: Sequence[AnalysedArticle]) -
                     after = sent.text[match.end() :]
                     if rx is _DESC_BEFORE and re.match(r"\s+[A-Z]", after):
                         continue  # an apposition: the name itself is the mention
-                    if rx is _DESC_BEFORE and not match.group("det") and "’s" not in match.group(0) and "'s" not in match.group(0):
+                    if (
+                        rx is _DESC_BEFORE
+                        and not match.group("det")
+                        and "’s" not in match.group(0)
+                        and "'s" not in match.group(0)
+                    ):
                         continue  # "North Korean leader" without "the" is not a description
-                    if any(s <= match.start() < e for s, e in names if sent.text[s:e].lower().startswith(("the ", "leader"))):
+                    if any(
+                        s <= match.start() < e
+                        for s, e in names
+                        if sent.text[s:e].lower().startswith(("the ", "leader"))
+                    ):
                         continue
                     key = (_place_key(match.group("place")), match.group("role").lower())
-                    who = holders.get(key, set())
-                    if len(who) == 1:
-                        extra[next(iter(who))].append(
+                    holders_of_role = holders.get(key, set())
+                    if len(holders_of_role) == 1:
+                        extra[next(iter(holders_of_role))].append(
                             EntityMention(sent.article, sent.index, match.group(0).strip())
                         )
     out = []
@@ -375,14 +458,28 @@ def _entity(raws: list[_Raw], members: list[int]) -> Entity:
     label = labels.most_common(1)[0][0]
     if labels.get("PERSON") and any(len(r.key) >= 2 and r.label == "PERSON" for r in rs):
         label = "PERSON"
-    state = STATE_ALIASES.get(" ".join(rs[0].key)) if all(_merge_key(r)[0] == "#state" for r in rs) else None
+    elif (
+        label == "PERSON"
+        and (labels.get("GPE") or labels.get("LOC"))
+        and not any(r.titled for r in rs)
+    ):
+        # a one-word name that spaCy also reads as a place, never with a title: a place
+        # ("Vladivostok" is labelled PERSON in 9 of its 14 mentions in the example)
+        label = "GPE" if labels.get("GPE", 0) >= labels.get("LOC", 0) else "LOC"
+    state = (
+        STATE_ALIASES.get(" ".join(rs[0].key))
+        if all(_merge_key(r)[0] == "#state" for r in rs)
+        else None
+    )
     if state:
         name = _STATE_CANONICAL.get(state, state.title())
         if label not in ("GPE", "LOC", "ORG"):
             label = "GPE"
     else:
         name = _canonical(rs)
-    aliases = tuple(sorted({r.text for r in rs} | {r.name for r in rs}, key=lambda a: (a != name, a)))
+    # "the White House" and "The White House" are the same surface name as "White House"
+    forms = {re.sub(r"^[Tt]he\s+", "", r.text) for r in rs} | {r.name for r in rs}
+    aliases = tuple(sorted(forms, key=lambda a: (a != name, a)))
     mentions = tuple(sorted({EntityMention(r.article, r.sentence, r.text) for r in rs}, key=_order))
     return Entity(id="e-" + slug(name), name=name, type=label, aliases=aliases, mentions=mentions)
 

@@ -20,7 +20,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .analyse.temporal import find_times, is_future
-from .models import AnalysedArticle, EventStatus, Sentence, TimeEvidence, TimelineEvent, TimeExpression
+from .models import (
+    AnalysedArticle,
+    EventStatus,
+    Sentence,
+    TimeEvidence,
+    TimeExpression,
+    TimelineEvent,
+)
 from .settings import Settings
 
 MERGE_COSINE = 0.5  # mean cosine of a clause to an event's clauses (same date) to join it
@@ -75,15 +82,21 @@ class _Proposal:
 def names(text: str) -> frozenset[str]:
     """Capitalised words (names, places) other than the first word and calendar words."""
     words = _WORD.findall(text)[1:]
-    return frozenset(w.rstrip("'s’") for w in words if w[0].isupper() and w.lower() not in _CALENDAR)
+    return frozenset(
+        w.rstrip("'s’") for w in words if w[0].isupper() and w.lower() not in _CALENDAR
+    )
 
 
 def event_words(text: str) -> frozenset[str]:
     """Lower-case content words (verbs and nouns, not names or attribution), crudely stemmed."""
     return frozenset(
-        w.lower()[:5] for w in _WORD.findall(text)
-        if w[0].islower() and w.lower() not in _STOP and w.lower() not in _NOT_EVENT
-        and w.lower() not in _CALENDAR and len(w) > 2
+        w.lower()[:5]
+        for w in _WORD.findall(text)
+        if w[0].islower()
+        and w.lower() not in _STOP
+        and w.lower() not in _NOT_EVENT
+        and w.lower() not in _CALENDAR
+        and len(w) > 2
     )
 
 
@@ -96,13 +109,15 @@ def core_clause(text: str, t: TimeExpression) -> str:
     while len(text[lo:hi].split()) < 6 and (lo > 0 or hi < len(text)):
         lo = max([b for b in starts if b < lo] or [0])
         hi = min([b for b in ends if b > hi] or [len(text)])
-    clause = text[lo:hi].strip(" ,;“”\"")
+    clause = text[lo:hi].strip(' ,;“”"')
     stripped = _ATTRIBUTION.sub("", clause, count=1)
     return stripped if len(stripped.split()) >= 4 else clause
 
 
 def content_words(text: str) -> frozenset[str]:
-    return frozenset(w.lower() for w in _WORD.findall(text) if w.lower() not in _STOP and len(w) > 2)
+    return frozenset(
+        w.lower() for w in _WORD.findall(text) if w.lower() not in _STOP and len(w) > 2
+    )
 
 
 def clause_around(text: str, times: Sequence[TimeExpression], k: int) -> str:
@@ -122,7 +137,9 @@ def clause_around(text: str, times: Sequence[TimeExpression], k: int) -> str:
     return clause if len(clause.split()) >= 5 else text
 
 
-def event_status(sentence: str, clause: str, expr: TimeExpression, anchor: str | None) -> EventStatus:
+def event_status(
+    sentence: str, clause: str, expr: TimeExpression, anchor: str | None
+) -> EventStatus:
     if is_future(sentence, expr.start):
         return "predicted"
     if anchor and expr.precision == "day" and expr.value > anchor:
@@ -195,7 +212,9 @@ def _refine(p: _Proposal, captions: Sequence[tuple[str, frozenset[str], str]]) -
         p.date, p.precision = value, "day"
 
 
-def build_timeline(docs: Sequence[AnalysedArticle], settings: Settings | None = None) -> list[TimelineEvent]:
+def build_timeline(
+    docs: Sequence[AnalysedArticle], settings: Settings | None = None
+) -> list[TimelineEvent]:
     """Dated events of a story, merged across articles, sorted by date (partial dates first)."""
     settings = settings or Settings()
     proposals = _proposals(docs)
@@ -214,7 +233,9 @@ def build_timeline(docs: Sequence[AnalysedArticle], settings: Settings | None = 
         for c, members in enumerate(clusters):
             sim = float(np.mean([vectors[i] @ vectors[j] for j in members]))
             overlap = max(len(p.events & proposals[j].events) for j in members)
-            if (sim >= MERGE_COSINE or (sim >= MERGE_COSINE_WITH_OVERLAP and overlap >= 1)) and sim > best_sim:
+            if (
+                sim >= MERGE_COSINE or (sim >= MERGE_COSINE_WITH_OVERLAP and overlap >= 1)
+            ) and sim > best_sim:
                 best, best_sim = c, sim
         if best is None:
             clusters.append([i])
@@ -223,7 +244,9 @@ def build_timeline(docs: Sequence[AnalysedArticle], settings: Settings | None = 
 
     events: list[tuple[TimelineEvent, int, int]] = []
     for (_date, _pred), clusters in groups.items():
-        ranked = sorted(clusters, key=lambda m: (-len({proposals[j].article for j in m}), -len(m), m[0]))
+        ranked = sorted(
+            clusters, key=lambda m: (-len({proposals[j].article for j in m}), -len(m), m[0])
+        )
         for members in ranked[:MAX_PER_DATE]:
             events.append((_event(members, proposals, vectors), len(members), members[0]))
     events.sort(key=lambda e: (e[0].date, e[0].status == "predicted", -len(e[0].articles), e[2]))
@@ -233,7 +256,11 @@ def build_timeline(docs: Sequence[AnalysedArticle], settings: Settings | None = 
 def _event(members: list[int], proposals: list[_Proposal], vectors: np.ndarray) -> TimelineEvent:
     ps = [proposals[j] for j in members]
     statuses = {p.status for p in ps}
-    status: EventStatus = "predicted" if statuses == {"predicted"} else ("occurred" if "occurred" in statuses else "reported")
+    status: EventStatus = (
+        "predicted"
+        if statuses == {"predicted"}
+        else ("occurred" if "occurred" in statuses else "reported")
+    )
     # the clearest wording: central among the members, of readable length, not a prediction
     centroid = vectors[members].mean(axis=0)
 
@@ -241,18 +268,36 @@ def _event(members: list[int], proposals: list[_Proposal], vectors: np.ndarray) 
         p = proposals[j]
         # what the other articles also say counts most; then a readable, specific sentence
         others = [k for k in members if proposals[k].article != p.article]
-        agree = float(np.mean([vectors[j] @ vectors[k] for k in others])) if others else float(vectors[j] @ centroid)
+        agree = (
+            float(np.mean([vectors[j] @ vectors[k] for k in others]))
+            if others
+            else float(vectors[j] @ centroid)
+        )
         words = len(p.text.split())
         length = 1.0 if 8 <= words <= 40 else 0.85
         own = 1.0 if p.status == status else 0.9
-        single = 1.0 if p.sentence_text.count(p.expression) and len(p.text) == len(p.sentence_text) else 0.95
+        single = (
+            1.0
+            if p.sentence_text.count(p.expression) and len(p.text) == len(p.sentence_text)
+            else 0.95
+        )
         return agree * length * own * single * (1 + 0.03 * min(len(p.names), 8))
+
     best = max(members, key=score)
     articles = tuple(dict.fromkeys(p.article for p in ps))
     evidence = tuple(
-        dict.fromkeys(TimeEvidence(article=p.article, sentence=p.sentence, expression=p.expression) for p in ps)
+        dict.fromkeys(
+            TimeEvidence(article=p.article, sentence=p.sentence, expression=p.expression)
+            for p in ps
+        )
     )
-    return TimelineEvent(date=proposals[best].date, status=status, text=proposals[best].text, articles=articles, evidence=evidence)
+    return TimelineEvent(
+        date=proposals[best].date,
+        status=status,
+        text=proposals[best].text,
+        articles=articles,
+        evidence=evidence,
+    )
 
 
 def _vectors(texts: list[str], batch_size: int) -> np.ndarray:

@@ -76,7 +76,7 @@ class Features:
 
     idx: np.ndarray  # int32 hashed term ids
     weights: np.ndarray  # float32, L2-normalised
-    entities: frozenset[str]
+    entities: tuple[str, ...]  # most frequent first (a tuple: runs must not depend on hash seeds)
     day: int | None  # proleptic ordinal of the publication date
 
 
@@ -126,7 +126,7 @@ class Vectoriser:
         return idx, w.astype(np.float32)
 
 
-def names(text: str, title: str | None = None) -> frozenset[str]:
+def names(text: str, title: str | None = None) -> tuple[str, ...]:
     """Cheap entity guess: runs of capitalised words, minus sentence-start function words."""
     counts: Counter[str] = Counter()
     for source in (title or "", text[:6000]):
@@ -139,7 +139,7 @@ def names(text: str, title: str | None = None) -> frozenset[str]:
             name = " ".join(words).strip(".'’-").lower()
             if len(name) > 2:
                 counts[name] += 1
-    return frozenset(n for n, _ in counts.most_common(MAX_ENTITIES))
+    return tuple(n for n, _ in counts.most_common(MAX_ENTITIES))
 
 
 def day_number(published: str | None) -> int | None:

@@ -42,12 +42,16 @@ def analyse(articles: Sequence[Article], settings: Settings | None = None) -> li
     """Sentences with entities, quantities and resolved dates, for each article."""
     settings = settings or Settings()
     nlp = load_spacy()
-    lines = [(a, off, line) for a, article in enumerate(articles) for off, line in paragraphs(article.text)]
+    lines = [
+        (a, off, line)
+        for a, article in enumerate(articles)
+        for off, line in paragraphs(article.text)
+    ]
     docs = nlp.pipe((line for _, _, line in lines), batch_size=settings.batch_size)
 
     # (start, end, text, post, mentions) per article; dates come after reconciliation
     raw: list[list[tuple[int, int, str, int | None, tuple[Mention, ...]]]] = [[] for _ in articles]
-    for (a, off, _line), doc in zip(lines, docs):
+    for (a, off, _line), doc in zip(lines, docs, strict=True):
         for sent in doc.sents:
             text = sent.text
             stripped = text.strip()
@@ -71,14 +75,26 @@ def analyse(articles: Sequence[Article], settings: Settings | None = None) -> li
     dated = reconcile(articles, [[(t, p) for _, _, t, p, _ in sents] for sents in raw])
 
     out: list[AnalysedArticle] = []
-    for article, sents in zip(dated, raw):
+    for article, sents in zip(dated, raw, strict=True):
         shell = AnalysedArticle(article=article, sentences=())
         sentences = []
         for index, (start, end, text, post, mentions) in enumerate(sents):
-            s = Sentence(article=article.id, index=index, text=text, start=start, end=end, post=post, entities=mentions)
+            s = Sentence(
+                article=article.id,
+                index=index,
+                text=text,
+                start=start,
+                end=end,
+                post=post,
+                entities=mentions,
+            )
             anchor = shell.reference_date(s)
             sentences.append(
-                replace(s, times=tuple(find_times(text, anchor)), quantities=tuple(find_quantities(text)))
+                replace(
+                    s,
+                    times=tuple(find_times(text, anchor)),
+                    quantities=tuple(find_quantities(text)),
+                )
             )
         out.append(AnalysedArticle(article=article, sentences=tuple(sentences)))
     return out

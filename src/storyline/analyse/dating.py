@@ -112,7 +112,9 @@ def _quote(mentions: Sequence[WeekdayMention], wd: int, future: bool) -> str:
     return ", ".join(seen[:2])
 
 
-def reconcile(articles: Sequence[Article], texts: Sequence[Sequence[tuple[str, int | None]]]) -> list[Article]:
+def reconcile(
+    articles: Sequence[Article], texts: Sequence[Sequence[tuple[str, int | None]]]
+) -> list[Article]:
     """Articles with checked dates. ``texts[i]`` holds (sentence, post index) of article i."""
     dated = {i: d for i, a in enumerate(articles) if (d := _day(a.published))}
     mentions = [weekday_mentions([t for t, _ in sents]) for sents in texts]
@@ -135,7 +137,11 @@ def reconcile(articles: Sequence[Article], texts: Sequence[Sequence[tuple[str, i
         sents = texts[i]
         lower = latest_full_date([t for t, _ in sents] + list(article.captions), upper)
         if article.posts:
-            out.append(_date_posts(article, sents, upper if i not in dated or i in suspect else dated[i], lower))
+            out.append(
+                _date_posts(
+                    article, sents, upper if i not in dated or i in suspect else dated[i], lower
+                )
+            )
             continue
         if i in dated and i not in suspect:
             out.append(article)
@@ -143,23 +149,39 @@ def reconcile(articles: Sequence[Article], texts: Sequence[Sequence[tuple[str, i
         found = infer_date(mentions[i], upper, lower)
         if found is None:
             if i in suspect:
-                out.append(replace(article, published_evidence=_join(
-                    article.published_evidence,
-                    f"this date lies {suspect[i]}, but the text gives no weekday to correct it; kept",
-                )))
+                out.append(
+                    replace(
+                        article,
+                        published_evidence=_join(
+                            article.published_evidence,
+                            f"this date lies {suspect[i]}, but the text gives no weekday to correct it; kept",
+                        ),
+                    )
+                )
             else:
                 out.append(article)
             continue
         d, wd = found
-        out.append(replace(article, published=d.isoformat(), published_evidence=_explain(
-            article, mentions[i], d, wd, upper, lower, suspect.get(i)
-        )))
+        out.append(
+            replace(
+                article,
+                published=d.isoformat(),
+                published_evidence=_explain(
+                    article, mentions[i], d, wd, upper, lower, suspect.get(i)
+                ),
+            )
+        )
     return out
 
 
 def _explain(
-    article: Article, mentions: Sequence[WeekdayMention], d: date, wd: int,
-    upper: date | None, lower: date | None, why: str | None,
+    article: Article,
+    mentions: Sequence[WeekdayMention],
+    d: date,
+    wd: int,
+    upper: date | None,
+    lower: date | None,
+    why: str | None,
 ) -> str:
     day = WEEKDAYS[wd].capitalize()
     if article.published:
@@ -173,14 +195,19 @@ def _explain(
     if future:
         head += f" and speaks of {future} in the future tense"
     if upper is not None and d <= upper:
-        rule = f"the latest {day} on or before {upper}, the last date of the reliably dated articles"
+        rule = (
+            f"the latest {day} on or before {upper}, the last date of the reliably dated articles"
+        )
     else:
         rule = f"the first {day} on or after {lower}, the latest date the text names"
     return f"{head}; used {d.isoformat()} ({rule})"
 
 
 def _date_posts(
-    article: Article, sents: Sequence[tuple[str, int | None]], upper: date | None, lower: date | None
+    article: Article,
+    sents: Sequence[tuple[str, int | None]],
+    upper: date | None,
+    lower: date | None,
 ) -> Article:
     """Date each live-blog post from its own text when its header gave no date."""
     posts = list(article.posts)
@@ -212,8 +239,15 @@ def _date_posts(
         evidence = _join(evidence, "posts dated from their own text: " + "; ".join(notes))
     if not published and known:
         published = max(known).isoformat()
-        bound = f" (weekdays taken as the latest on or before {upper}, the last date of the other articles)" if upper else ""
-        evidence = _join(evidence, f"live blog without a page date: used its latest post's date {published}{bound}")
+        bound = (
+            f" (weekdays taken as the latest on or before {upper}, the last date of the other articles)"
+            if upper
+            else ""
+        )
+        evidence = _join(
+            evidence,
+            f"live blog without a page date: used its latest post's date {published}{bound}",
+        )
     return replace(article, posts=tuple(posts), published=published, published_evidence=evidence)
 
 

@@ -45,7 +45,9 @@ _CLOCK_AFTER = re.compile(r"^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|o'clock|:\d\d)", re.I
 _MONTH_BEFORE = re.compile(
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s*$", re.I
 )
-_MONTH_AFTER = re.compile(r"^,?\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
+_MONTH_AFTER = re.compile(
+    r"^,?\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I
+)
 
 
 def find_quantities(text: str) -> list[Quantity]:
@@ -55,14 +57,20 @@ def find_quantities(text: str) -> list[Quantity]:
         if m.group("ord"):
             continue  # "75th anniversary"
         if raw[0].isdigit():
-            if m.start("num") > 0 and (text[m.start("num") - 1].isalnum() or text[m.start("num") - 1] in ":-/"):
+            if m.start("num") > 0 and (
+                text[m.start("num") - 1].isalnum() or text[m.start("num") - 1] in ":-/"
+            ):
                 continue  # part of a token like "Hwasong-17" or "9/11"
             if _CLOCK_AFTER.match(text[m.end("num") :]):
                 continue  # "6 a.m."
-            if _MONTH_BEFORE.search(text[: m.start("num")]) or _MONTH_AFTER.match(text[m.end("num") :]):
+            if _MONTH_BEFORE.search(text[: m.start("num")]) or _MONTH_AFTER.match(
+                text[m.end("num") :]
+            ):
                 continue  # the day or year of a date
             value = float(raw.replace(",", ""))
-            if re.fullmatch(r"(1[89]|20)\d\d", raw) and not (m.group("unit") or m.group("cur") or m.group("pct")):
+            if re.fullmatch(r"(1[89]|20)\d\d", raw) and not (
+                m.group("unit") or m.group("cur") or m.group("pct")
+            ):
                 continue  # a bare year
         else:
             value = float(_WORDNUM[raw.lower()])

@@ -59,12 +59,23 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "dmy",  # 25 April 2019, 12th of September
-        re.compile(rf"\b(?:on\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}(?:{_SEP}{_YEAR}\b)?", re.I),
+        re.compile(
+            rf"\b(?:on\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}(?:{_SEP}{_YEAR}\b)?",
+            re.I,
+        ),
     ),
-    ("monyear", re.compile(rf"\b(?:(?:in|since|by|until|from)\s+)?(?:{_PART}[\s-]+)?{_MON}{_SEP}{_YEAR}\b", re.I)),
+    (
+        "monyear",
+        re.compile(
+            rf"\b(?:(?:in|since|by|until|from)\s+)?(?:{_PART}[\s-]+)?{_MON}{_SEP}{_YEAR}\b", re.I
+        ),
+    ),
     (
         "month",  # in late July, In mid-August, in August
-        re.compile(rf"\b(?:(?:in|since|by|until|from|during)\s+)(?:{_PART}[\s-]+)?{_MON}\b(?!\s*[0-3]?\d\b)", re.I),
+        re.compile(
+            rf"\b(?:(?:in|since|by|until|from|during)\s+)(?:{_PART}[\s-]+)?{_MON}\b(?!\s*[0-3]?\d\b)",
+            re.I,
+        ),
     ),
     ("partmonth", re.compile(rf"\b{_PART}[\s-]+{_MON}\b(?!\s*[0-3]?\d\b)", re.I)),
     (
@@ -75,7 +86,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
-    ("ago", re.compile(r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several)\s+(?P<unit>day|week|month|year)s?\s+ago\b", re.I)),
+    (
+        "ago",
+        re.compile(
+            r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several)\s+(?P<unit>day|week|month|year)s?\s+ago\b",
+            re.I,
+        ),
+    ),
     (
         "relword",
         re.compile(
@@ -84,10 +101,19 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
-    ("prevday", re.compile(r"\bthe\s+(?P<dir>previous|following|next)\s+day\b|\bthe\s+day\s+(?P<dir2>before|after)\b", re.I)),
+    (
+        "prevday",
+        re.compile(
+            r"\bthe\s+(?P<dir>previous|following|next)\s+day\b|\bthe\s+day\s+(?P<dir2>before|after)\b",
+            re.I,
+        ),
+    ),
     (
         "period",  # last week, this month, next year, earlier this week
-        re.compile(r"\b(?:(?:earlier|later)\s+)?(?P<which>last|this|next|past)\s+(?P<period>week|month|year)\b", re.I),
+        re.compile(
+            r"\b(?:(?:earlier|later)\s+)?(?P<which>last|this|next|past)\s+(?P<period>week|month|year)\b",
+            re.I,
+        ),
     ),
     (
         "weekday",  # on Tuesday, late Sunday, Sunday afternoon, earlier Tuesday, last Friday

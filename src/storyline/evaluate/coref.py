@@ -93,9 +93,13 @@ def run(
     notes: list[str] = []
     extra: dict[str, object] = {"topics": topics, "tuned_on": sorted(tune_topics)}
     for kind, grid in (("events", EVENT_GRID), ("entities", ENTITY_GRID)):
-        mentions = [f for f in feats if f.mention.kind == ("event" if kind == "events" else "entity")]
+        mentions = [
+            f for f in feats if f.mention.kind == ("event" if kind == "events" else "entity")
+        ]
         key = _gold(mentions)
-        say(f"{kind}: {len(mentions)} mentions, {len(key)} gold clusters; tuning on topics {min(tune_topics)}-{max(tune_topics)}")
+        say(
+            f"{kind}: {len(mentions)} mentions, {len(key)} gold clusters; tuning on topics {min(tune_topics)}-{max(tune_topics)}"
+        )
         pairs = pair_features(mentions, sent_vecs, lemma_vecs, kind)
         tune = [p for p in pairs if p.topic in tune_topics]
         tune_key = _gold([f for p in tune for f in p.mentions])
@@ -115,13 +119,27 @@ def run(
             f"storyline parameters tuned on topics {min(tune_topics)}-{max(tune_topics)} "
             f"(CoNLL F1 there {best_score:.4f}): {best}"
         )
+        # the same comparison on the topics not used for tuning only
+        rest = [p for p in pairs if p.topic not in tune_topics]
+        if rest:
+            rest_mentions = [f for p in rest for f in p.mentions]
+            rest_key = _gold(rest_mentions)
+            ours = conll(rest_key, cluster(rest, best))["CoNLL F1"]
+            lemma = conll(rest_key, same_head_lemma(rest_mentions))["CoNLL F1"]
+            extra[f"{kind}_untuned_topics_conll"] = {"storyline": ours, "same-head-lemma": lemma}
+            notes.append(
+                f"{kind}, topics not used for tuning only ({len({p.topic for p in rest})} topics): "
+                f"CoNLL F1 storyline {ours:.4f} vs same-head-lemma {lemma:.4f}"
+            )
     notes.insert(
         0,
         f"ECB+ topics {topics[0]}-{topics[-1]} ({len(topics)} topics, {len(docs)} documents), gold mentions "
         "in the annotated sentences, clustered within each sub-topic (ecb / ecbplus documents), "
         "singletons included in the scores.",
     )
-    return EvalResult(task="coref", data=str(data), metrics=METRICS, rows=rows, notes=notes, extra=extra)
+    return EvalResult(
+        task="coref", data=str(data), metrics=METRICS, rows=rows, notes=notes, extra=extra
+    )
 
 
 # --- features -----------------------------------------------------------------------------
@@ -152,7 +170,8 @@ def featurise(docs: Sequence[GoldDocument]) -> tuple[list[_Features], np.ndarray
             heads = {m.id: _head(sdoc, m.tokens) for m in ms}
             # arguments of an event: the entity heads of its sentence (lemmas), plus named entities
             args = frozenset(
-                sdoc[heads[m.id]].lemma_.lower() for m in ms
+                sdoc[heads[m.id]].lemma_.lower()
+                for m in ms
                 if m.kind == "entity" and sdoc[heads[m.id]].pos_ != "PRON"
             ) | frozenset(e.text.lower() for e in sdoc.ents)
             for m in ms:
@@ -238,9 +257,9 @@ def pair_features(
                     names[i, j] = names[j, i] = 1.0
         arg = np.zeros((n, n))
         for i, j in itertools.combinations(range(n), 2):
-            a, b = group[i].arguments, group[j].arguments
-            if a and b:
-                arg[i, j] = arg[j, i] = len(a & b) / len(a | b)
+            x, y = group[i].arguments, group[j].arguments
+            if x and y:
+                arg[i, j] = arg[j, i] = len(x & y) / len(x | y)
         out.append(
             PairFeatures(group[0].mention.topic, tuple(group), same, lv @ lv.T, s @ s.T, arg, names)
         )
@@ -258,7 +277,9 @@ def cluster(pairs: Sequence[PairFeatures], params: Params) -> list[list[str]]:
             out.append([p.mentions[0].mention.id])
             continue
         same = np.maximum(p.same, p.names)  # a compatible name counts as the same head
-        related = (p.lsim >= params.lemma_sim) & ((p.ctx >= params.context) | (p.arg >= params.arguments))
+        related = (p.lsim >= params.lemma_sim) & (
+            (p.ctx >= params.context) | (p.arg >= params.arguments)
+        )
         score = np.maximum(same, related.astype(float))
         dist = np.clip(params.threshold + 1.0 - score, 0.0, None)  # merge while score >= threshold
         np.fill_diagonal(dist, 0.0)

@@ -111,7 +111,9 @@ def ceaf_e(key: Iterable[Iterable[Hashable]], response: Iterable[Iterable[Hashab
     return PRF(precision=best / len(r), recall=best / len(k))
 
 
-def conll(key: Iterable[Iterable[Hashable]], response: Iterable[Iterable[Hashable]]) -> dict[str, float]:
+def conll(
+    key: Iterable[Iterable[Hashable]], response: Iterable[Iterable[Hashable]]
+) -> dict[str, float]:
     """F1 of MUC, B3 and CEAF-e and their mean, keyed as in the results table."""
     k, r = _clusters(key), _clusters(response)
     scores = {"MUC F1": muc(k, r).f1, "B3 F1": b_cubed(k, r).f1, "CEAF-e F1": ceaf_e(k, r).f1}

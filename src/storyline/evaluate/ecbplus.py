@@ -79,9 +79,7 @@ def read_selected(listing: Path) -> dict[str, set[int]]:
     return selected
 
 
-def read_documents(
-    data: Path, topics: set[int] | None = None
-) -> Iterator[GoldDocument]:
+def read_documents(data: Path, topics: set[int] | None = None) -> Iterator[GoldDocument]:
     """Every document of the archive (optionally only some topics), in topic and name order."""
     archive, listing = check_folder(data)
     selected = read_selected(listing)

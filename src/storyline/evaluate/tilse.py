@@ -122,12 +122,12 @@ def align_rouge(predicted: Timeline, gold: Timeline, ns: Sequence[int] = (1, 2))
     out: dict[int, PRF] = {}
     for n in ns:
         p_num = p_den = r_num = r_den = 0.0
-        for p, r in zip(pred_dates, ref_for_pred):
+        for p, r in zip(pred_dates, ref_for_pred, strict=True):
             pg, rg = ngrams(predicted[p], n), ngrams(gold[r], n)
             hit = sum(min(c, rg[g]) for g, c in pg.items())
             p_num += hit / (abs(p.toordinal() - r.toordinal()) + 1)
             p_den += sum(pg.values())
-        for r, p in zip(ref_dates, pred_for_ref):
+        for r, p in zip(ref_dates, pred_for_ref, strict=True):
             pg, rg = ngrams(predicted[p], n), ngrams(gold[r], n)
             hit = sum(min(c, rg[g]) for g, c in pg.items())
             r_num += hit / (abs(p.toordinal() - r.toordinal()) + 1)
@@ -140,7 +140,9 @@ def mean_prf(scores: Sequence[PRF]) -> PRF:
     """news-tls averaging: mean precision, mean recall (F1 is then taken of the means)."""
     if not scores:
         return PRF(0.0, 0.0)
-    return PRF(sum(s.precision for s in scores) / len(scores), sum(s.recall for s in scores) / len(scores))
+    return PRF(
+        sum(s.precision for s in scores) / len(scores), sum(s.recall for s in scores) / len(scores)
+    )
 
 
 def read_timeline(text: str) -> dict[date, list[str]]:

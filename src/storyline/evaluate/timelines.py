@@ -25,9 +25,10 @@ import re
 import tarfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -37,7 +38,7 @@ from . import EvalResult
 from .tilse import PRF, align_rouge, date_prf, mean_prf, read_timeline
 
 Progress = Callable[[str], None]
-METRICS = ["Date-F1", "AR-1 F", "AR-2 F", "AR-1 P", "AR-1 R", "timelines"]
+METRICS = ["Date-F1", "AR-1 F", "AR-2 F", "AR-1 P", "AR-1 R"]
 CLIP_SENTS = 5  # opening sentences of an article that stand for its publication date
 PUB_WEIGHT = 1.0  # weight of an article published on a date, against one sentence mentioning it
 
@@ -61,8 +62,9 @@ class Topic:
     name: str
     docs: list[Doc]
     keywords: list[str]
-    # filled lazily: mentioned day dates per (doc, sentence)
+    # filled lazily: mentioned day dates per (doc, sentence); TF-IDF models per date span
     mentions: list[list[tuple[date, ...]]] | None = None
+    vectorizers: dict[tuple[date, date], Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -89,13 +91,17 @@ def load(data: Path) -> tuple[dict[str, Topic], list[GoldTimeline]]:
         topic = folder.name.split("_")[0].lower()
         kw = folder / "keywords.json"
         if kw.is_file():
-            keywords[topic].extend(k for k in json.loads(kw.read_text(encoding="utf-8")) if k not in keywords[topic])
+            keywords[topic].extend(
+                k for k in json.loads(kw.read_text(encoding="utf-8")) if k not in keywords[topic]
+            )
         for tl in sorted((folder / "timelines").glob("*.txt")):
             dates = read_timeline(tl.read_text(encoding="utf-8", errors="replace"))
             if dates:
                 gold.append(GoldTimeline(topic, folder.name, tl.stem, dates))
     if not gold:
-        raise DataError(f"{topics_dir}: no gold timelines found (expected topics/<topic>/timelines/*.txt)")
+        raise DataError(
+            f"{topics_dir}: no gold timelines found (expected topics/<topic>/timelines/*.txt)"
+        )
 
     docs: dict[str, list[Doc]] = defaultdict(list)
     try:
@@ -104,7 +110,7 @@ def load(data: Path) -> tuple[dict[str, Topic], list[GoldTimeline]]:
                 parts = Path(member.name).parts
                 if not member.isfile() or len(parts) < 4 or not member.name.endswith(".txt"):
                     continue
-                folder, day = parts[-4], parts[-2]
+                source, day = parts[-4], parts[-2]
                 try:
                     published = date.fromisoformat(day)
                 except ValueError:
@@ -114,7 +120,7 @@ def load(data: Path) -> tuple[dict[str, Topic], list[GoldTimeline]]:
                     continue
                 text = handle.read().decode("utf-8", errors="replace")
                 sents = tuple(s.strip() for s in text.splitlines() if s.strip())
-                docs[folder.split("_")[0].lower()].append(Doc(published, sents))
+                docs[source.split("_")[0].lower()].append(Doc(published, sents))
     except (tarfile.TarError, OSError) as exc:
         raise DataError(f"{archive}: cannot read the archive ({exc})") from exc
     topics = {t: Topic(t, d, keywords.get(t, [])) for t, d in docs.items()}
@@ -127,10 +133,10 @@ def load(data: Path) -> tuple[dict[str, Topic], list[GoldTimeline]]:
 def mentioned_dates(topic: Topic) -> list[list[tuple[date, ...]]]:
     """Day-precision dates each sentence mentions, resolved against its article's date."""
     if topic.mentions is None:
-        out = []
+        out: list[list[tuple[date, ...]]] = []
         for doc in topic.docs:
             anchor = doc.published.isoformat()
-            per_doc = []
+            per_doc: list[tuple[date, ...]] = []
             for s in doc.sentences:
                 if not _DATE_HINT.search(s):
                     per_doc.append(())
@@ -139,7 +145,7 @@ def mentioned_dates(topic: Topic) -> list[list[tuple[date, ...]]]:
                 per_doc.append(tuple(sorted(date.fromisoformat(v) for v in found)))
             out.append(per_doc)
         topic.mentions = out
-    return topic.mentions
+    return topic.mentions  # type: ignore[return-value]
 
 
 # --- the system ---------------------------------------------------------------------------
@@ -151,7 +157,14 @@ def _usable(sentence: str) -> bool:
 
 
 def predict(
-    topic: Topic, start: date, end: date, n_dates: int, k: int, ranking: str = "mentions", seed: int = 0
+    topic: Topic,
+    start: date,
+    end: date,
+    n_dates: int,
+    k: int,
+    ranking: str = "mentions",
+    seed: int = 0,
+    selection: str = "all",
 ) -> dict[date, list[str]]:
     """A timeline of ``n_dates`` dates with ``k`` sentences each from the topic's articles."""
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -160,7 +173,10 @@ def predict(
     in_span = [i for i, d in enumerate(topic.docs) if start <= d.published <= end]
     keywords = [k.lower() for k in topic.keywords]
     # a keyword filter only helps when the keyword is a word of the text ("H1N1"; not "bpoil")
-    n_kw = sum(any(kw in " ".join(topic.docs[i].sentences[:10]).lower() for kw in keywords) for i in in_span)
+    n_kw = sum(
+        any(kw in " ".join(topic.docs[i].sentences[:10]).lower() for kw in keywords)
+        for i in in_span
+    )
     use_kw = bool(keywords) and n_kw >= 0.2 * max(1, len(in_span))
 
     ment: dict[date, list[str]] = defaultdict(list)
@@ -190,16 +206,21 @@ def predict(
     else:
         ranked = sorted(candidates, key=lambda d: (-(ment_count[d] + PUB_WEIGHT * pub_count[d]), d))
 
-    corpus = [s for i in in_span for s in topic.docs[i].sentences if _usable(s)]
-    if not corpus:
-        return {}
-    vectorizer = TfidfVectorizer(stop_words="english", lowercase=True, sublinear_tf=True)
-    vectorizer.fit(corpus)
+    vectorizer = topic.vectorizers.get((start, end))
+    if vectorizer is None:
+        corpus = [s for i in in_span for s in topic.docs[i].sentences if _usable(s)]
+        if not corpus:
+            return {}
+        vectorizer = TfidfVectorizer(stop_words="english", lowercase=True, sublinear_tf=True)
+        topic.vectorizers[(start, end)] = vectorizer.fit(corpus)
     timeline: dict[date, list[str]] = {}
     for d in ranked:
         if len(timeline) >= n_dates:
             break
-        summary = _central(list(dict.fromkeys(ment.get(d, []) + pub.get(d, []))), k, vectorizer)
+        pool = list(dict.fromkeys(ment.get(d, []) + pub.get(d, [])))
+        if selection == "mentions" and len(ment.get(d, [])) >= k:
+            pool = list(dict.fromkeys(ment[d]))
+        summary = _central(pool, k, vectorizer)
         if summary:
             timeline[d] = summary
     return dict(sorted(timeline.items()))
@@ -240,7 +261,6 @@ def _score(rows: dict[str, list[tuple[PRF, dict[int, PRF]]]]) -> dict[str, dict[
             "AR-2 F": r2.f1,
             "AR-1 P": r1.precision,
             "AR-1 R": r1.recall,
-            "timelines": float(len(results)),
         }
     return out
 
@@ -257,7 +277,9 @@ def published_outputs(data: Path) -> dict[str, dict[tuple[str, str], dict[date, 
         for f in folder.glob("*.txt"):
             rest = f.stem[len(f"TL17_{variant}_") :]
             topic, _, name = rest.partition("_")
-            got[(topic.lower(), name)] = read_timeline(f.read_text(encoding="utf-8", errors="replace"))
+            got[(topic.lower(), name)] = read_timeline(
+                f.read_text(encoding="utf-8", errors="replace")
+            )
         out[variant] = got
     return out
 
@@ -288,11 +310,17 @@ def run(data: Path, *, limit: int | None = None, progress: Progress | None = Non
             pred = predict(topic, start, end, n_dates, k, ranking=ranking)
             d, rouge = date_prf(pred, g.dates), align_rouge(pred, g.dates)
             rows[system].append((d, rouge))
-            entry[system] = {"Date-F1": round(d.f1, 4), "AR-1 F": round(rouge[1].f1, 4), "AR-2 F": round(rouge[2].f1, 4)}
+            entry[system] = {
+                "Date-F1": round(d.f1, 4),
+                "AR-1 F": round(rouge[1].f1, 4),
+                "AR-2 F": round(rouge[2].f1, 4),
+            }
         for variant, outputs in published.items():
-            pred = outputs.get((g.topic, g.name))
-            if pred:
-                rows[f"SDF-TLS {variant} (published output)"].append((date_prf(pred, g.dates), align_rouge(pred, g.dates)))
+            published_tl = outputs.get((g.topic, g.name))
+            if published_tl:
+                rows[f"SDF-TLS {variant} (published output)"].append(
+                    (date_prf(published_tl, g.dates), align_rouge(published_tl, g.dates))
+                )
         per_timeline.append(entry)
     result = EvalResult(
         task="timelines",
@@ -300,6 +328,7 @@ def run(data: Path, *, limit: int | None = None, progress: Progress | None = Non
         metrics=METRICS,
         rows=_score(rows),
         notes=[
+            f"{len(gold)} gold timelines; scores are means over them.",
             "Date-F1 and alignment-based ROUGE (tilse align+ m:1, stemmed, stop words removed), "
             "averaged over gold timelines as news-tls does (mean P and R, then F1).",
             "L and k from each gold timeline; input limited to the gold timeline's date range; "

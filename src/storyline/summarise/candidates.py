@@ -53,15 +53,21 @@ _QUOTES = re.compile(r"[\"\u201c\u201d]")
 
 
 def depends_on_previous(text: str) -> bool:
-    """True when the sentence opens with a pronoun or connective pointing backwards."""
-    return bool(_DEPENDENT.match(text.strip().lstrip("\"'\u201c\u2018")))
+    """True when the sentence points backwards: it opens with a pronoun or connective, or it
+    closes a quotation that an earlier sentence opened ('We will miss him," she said.')."""
+    s = text.strip()
+    if _DEPENDENT.match(s.lstrip("\"'\u201c\u2018")):
+        return True
+    return len(_QUOTES.findall(s)) % 2 == 1 and not s.startswith(('"', "\u201c"))
 
 
 def readable(text: str, min_words: int = 6, max_words: int = 55) -> bool:
     """Whether a sentence can stand in a summary on its own terms (antecedents apart).
 
     Rejects fragments, headlines (no final punctuation), questions, lowercase starts (a split
-    in the middle of a sentence), unbalanced quotes, and web furniture.
+    in the middle of a sentence) and web furniture. Quotation fragments are handled by
+    ``depends_on_previous``: rejecting every sentence with unbalanced quotes costs a point of
+    ROUGE-1 on Multi-News, because a quotation of several sentences is split into several.
     """
     s = text.strip()
     n = word_count(s)
@@ -71,8 +77,6 @@ def readable(text: str, min_words: int = 6, max_words: int = 55) -> bool:
         return False
     first = s.lstrip("\"'\u201c\u2018(")[:1]
     if not first or not (first.isupper() or first.isdigit()):
-        return False
-    if len(_QUOTES.findall(s)) % 2:
         return False
     return not _JUNK.search(s)
 
