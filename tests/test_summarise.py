@@ -120,8 +120,14 @@ def test_copies_of_one_story_do_not_count_as_corroboration(embedder):
             "wire": wire,
             "copy1": list(wire),
             "copy2": list(wire),
-            "x": ["Thousands of farmers drove tractors into the capital to protest against fuel taxes.", "Traffic stopped for hours."],
-            "y": ["Farmers on thousands of tractors drove into the capital in a protest over fuel taxes.", "Police stood by."],
+            "x": [
+                "Thousands of farmers drove tractors into the capital to protest against fuel taxes.",
+                "Traffic on the ring road stopped for hours.",
+            ],
+            "y": [
+                "Police said about 3,000 farmers steered their tractors into the capital, angry at higher fuel taxes.",
+                "The agriculture minister agreed to meet their leaders next week.",
+            ],
         }
     )
     mats = [vectors.of_article(a) for a in ("wire", "copy1", "copy2", "x", "y")]

@@ -191,7 +191,7 @@ def clauses(parse: Any) -> list[tuple[int, int]]:
         and (_subject(tok) is not None or (tok.dep_ == "xcomp" and _subject(tok.head) is not None))
         and not any(a.dep_ in ("relcl", "acl") for a in [tok, *tok.ancestors])
     ]
-    for first, second in zip(frames, frames[1:]):
+    for first, second in zip(frames, frames[1:], strict=False):
         subject = _subject(second)
         if subject is None:
             continue

@@ -179,7 +179,7 @@ def _proposals(docs: Sequence[AnalysedArticle]) -> list[_Proposal]:
 
 
 def _dates_an_event(s: Sentence, t: TimeExpression) -> bool:
-    """Skip expressions that date nothing: a quoted aside, or a period ("last week") with no verb."""
+    """Skip what dates no event: fragments, and coarse dates inside quotations."""
     if len(s.text.split()) < 5:
         return False
     if s.text.lstrip().startswith(("“", '"')) and t.precision != "day":

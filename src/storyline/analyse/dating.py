@@ -28,8 +28,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from ..models import Article, Post
-from .temporal import WEEKDAYS, is_future, scan
+from ..models import Article
+from .temporal import WEEKDAYS, find_times, is_future, scan
 
 MAX_GAP = 7  # days outside the other articles' span before a page date is doubted
 
@@ -64,8 +64,6 @@ def latest_full_date(texts: Sequence[str], limit: date | None = None) -> date | 
                 continue
             if f.kind != "iso" and not g.get("year"):
                 continue
-            from .temporal import find_times  # local: avoid a cycle at import
-
             for t in find_times(text[f.start : f.end], None):
                 d = date.fromisoformat(t.value)
                 if (limit is None or d <= limit) and (best is None or d > best):
@@ -255,4 +253,4 @@ def _join(first: str | None, second: str) -> str:
     return f"{first}; {second}" if first else second
 
 
-__all__ = ["reconcile", "infer_date", "writing_weekday", "weekday_mentions", "Post"]
+__all__ = ["reconcile", "infer_date", "writing_weekday", "weekday_mentions"]
