@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,17 @@ def test_a_paraphrased_rewrite_is_syndication(example, nlp, embedder):
     assert groups[0].kind == "rewrite"
     assert groups[0].shared_sentences >= 5
     assert groups[0].origin == "Reuters"
+
+
+def test_a_whole_article_republished_is_a_copy(example, embedder):
+    docs, _ = example
+    reuters = docs[2]
+    clone = replace(reuters.article, id="cp", source="Content Farm")
+    pair = [reuters, align_docs.analysed([align_docs.AnalysedArticle(clone, ())])[0]]
+    vectors = embed_sentences(pair)
+    groups = align.find_syndication(pair, vectors, SETTINGS)
+    assert [(g.articles, g.kind, g.origin) for g in groups] == [(("002", "cp"), "copy", "Reuters")]
+    assert groups[0].shared_sentences >= 10
 
 
 # --- claims ---------------------------------------------------------------------------------

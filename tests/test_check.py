@@ -84,6 +84,8 @@ def test_the_summit_predicted_for_tuesday_or_wednesday_is_a_date_conflict(checke
     assert "Tuesday" in _side(c, "002", "Chosun Ilbo").value
     assert "Tuesday or Wednesday" in _side(c, "002", "YTN reported").value
     assert "Wednesday" in _side(c, "001", "RBK said Kim will hold a summit").value
+    assert c.summary.startswith("Date of the meeting: ")
+    assert 'Tuesday" (002)' in c.summary and "Tuesday or Wednesday" in c.summary
     # The report date ("KCNA said Wednesday") is not the date of the meeting.
     assert not any("KCNA" in s.text for s in c.sides)
     _assert_verbatim(docs, c)

@@ -114,3 +114,40 @@ def test_python_dash_m_works_the_same(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert out.read_text(encoding="utf-8").startswith("# ")
+
+
+def test_track_then_stories_then_brief_a_story(tmp_path: Path) -> None:
+    db = tmp_path / "stories.db"
+    first = run("track", str(EXAMPLE), "--db", str(db), "-q")
+    assert first.exit_code == 0, first.stderr
+    assert first.stdout.startswith("5 articles added")
+    again = run("track", str(EXAMPLE), "--db", str(db), "-q")
+    assert again.exit_code == 0
+    assert "0 articles added" in again.stdout and "5 duplicates skipped" in again.stdout
+    listing = run("stories", "--db", str(db), "--json")
+    rows = [json.loads(line) for line in listing.stdout.splitlines()]
+    assert len(rows) == 1 and rows[0]["articles"] == 5
+    unknown = run("brief", "--story", "nope", "--db", str(db))
+    assert unknown.exit_code == 2
+    assert unknown.stderr.startswith("Error: ") and "nope" in unknown.stderr
+
+
+def test_a_store_that_is_not_a_database_is_left_alone(tmp_path: Path) -> None:
+    db = tmp_path / "notes.db"
+    db.write_text("my notes, not a database\n")
+    result = run("track", str(GOOD), "--db", str(db), "-q")
+    assert result.exit_code == 2
+    assert "not a storyline store" in result.stderr and str(db) in result.stderr
+    assert db.read_text() == "my notes, not a database\n"
+
+
+@pytest.mark.parametrize("task", ["summaries", "timelines", "extraction", "coref", "clustering"])
+def test_eval_with_a_wrong_data_folder_says_what_was_expected(task: str, tmp_path: Path) -> None:
+    missing = run("eval", task, "--data", str(tmp_path / "nowhere"))
+    assert missing.exit_code == 2
+    assert missing.stderr.startswith("Error: ") and "nowhere" in missing.stderr
+    (tmp_path / "junk.txt").write_text("not the data")
+    wrong = run("eval", task, "--data", str(tmp_path), "-q")
+    assert wrong.exit_code == 2
+    assert wrong.stderr.startswith("Error: ")
+    assert "Traceback" not in wrong.stderr

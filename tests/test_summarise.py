@@ -23,7 +23,9 @@ QUAKE = [
 SHELTERS = "Local officials opened three emergency shelters in school gymnasiums near the harbour on Tuesday."
 
 
-def story(texts: dict[str, list[str]], dates: dict[str, str] | None = None) -> tuple[list[AnalysedArticle], SentenceVectors]:
+def story(
+    texts: dict[str, list[str]], dates: dict[str, str] | None = None
+) -> tuple[list[AnalysedArticle], SentenceVectors]:
     docs = []
     for aid, sents in texts.items():
         body = " ".join(sents)
@@ -93,8 +95,14 @@ def test_every_sentence_is_verbatim_and_cites_real_sentences(quake_story):
 def test_near_identical_sentences_in_other_articles_are_cited(embedder):
     docs, vectors = story(
         {
-            "a": [QUAKE[0], "Rescue teams searched collapsed buildings in Valparaiso through the night."],
-            "b": [QUAKE[0].replace("Monday", "Monday evening"), "Schools will stay closed all week."],
+            "a": [
+                QUAKE[0],
+                "Rescue teams searched collapsed buildings in Valparaiso through the night.",
+            ],
+            "b": [
+                QUAKE[0].replace("Monday", "Monday evening"),
+                "Schools will stay closed all week.",
+            ],
         }
     )
     summary = summarise(docs, vectors, Settings(words=15))
@@ -152,7 +160,10 @@ def test_summary_reads_in_date_then_position_order(quake_story):
     docs, vectors = quake_story
     order = {d.article.id: d.article.published for d in docs}
     summary = summarise(docs, vectors, Settings(words=120))
-    keys = [(order[s.citations[0].article], s.citations[0].article, s.citations[0].sentence) for s in summary]
+    keys = [
+        (order[s.citations[0].article], s.citations[0].article, s.citations[0].sentence)
+        for s in summary
+    ]
     assert keys == sorted(keys)
 
 
@@ -167,7 +178,9 @@ def test_claims_with_more_independent_sources_are_preferred(embedder):
     )
     plain = summarise(docs, vectors, Settings(words=14))
     target = next(s for s in docs[0].sentences if s.text != plain[0].text)
-    claim = Claim("c1", target.text, "corroborated", 5, (ClaimMention("a", target.index, target.text),))
+    claim = Claim(
+        "c1", target.text, "corroborated", 5, (ClaimMention("a", target.index, target.text),)
+    )
     boosted = summarise(docs, vectors, Settings(words=14), claims=[claim])
     assert boosted[0].text == target.text
 

@@ -12,12 +12,13 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from storyline.models import Article
 from storyline.settings import Settings
 from storyline.store import open_store
-from storyline.track import Tracker, assign_stream, track
+from storyline.track import CLEAR_MATCH_SCORE, Features, Tracker, assign_stream, track
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = Settings(progress=False)
@@ -239,3 +240,56 @@ def test_stored_story_is_briefed_and_the_brief_kept(tmp_path: Path, example_dir:
     assert brief is not None and not problems and len(brief.articles) == 5
     nothing, problems = brief_story(sid, db, SETTINGS, since="2999-01-01")
     assert nothing is None and "no article tracked since 2999-01-01" in str(problems[0])
+
+
+def _unit(pairs: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
+    idx = np.array(list(pairs), dtype=np.int32)
+    w = np.array(list(pairs.values()), dtype=np.float32)
+    return idx, w / np.linalg.norm(w)
+
+
+def test_slightly_below_threshold_joins_only_a_clear_best_match() -> None:
+    tracker = Tracker(SETTINGS, use_time=False)
+    near = (CLEAR_MATCH_SCORE + SETTINGS.story_threshold) / 2  # below the threshold, above the floor
+    rest = float(np.sqrt(1 - 2 * near * near))
+    a = tracker.add(None, Features(*_unit({1: 1.0}), (), None), "A")
+    tracker.add(None, Features(*_unit({2: 1.0}), (), None), "B")
+    # Close to A only: A is the unambiguous best match, so the article joins it.
+    one = tracker.assign(Features(*_unit({1: near, 3: float(np.sqrt(1 - near * near))}), (), None))
+    assert one.slot == a and one.score == pytest.approx(near, abs=1e-4)
+    # Equally close to A and B: ambiguous, so it starts its own story.
+    two = tracker.assign(Features(*_unit({1: near, 2: near, 4: rest}), (), None))
+    assert two.slot is None
+    # Far below the threshold: a new story even with a single candidate.
+    low = CLEAR_MATCH_SCORE / 2
+    three = tracker.assign(Features(*_unit({1: low, 5: float(np.sqrt(1 - low * low))}), (), None))
+    assert three.slot is None
+
+
+def test_a_shared_rare_name_counts_more_than_a_common_one() -> None:
+    tracker = Tracker(SETTINGS, use_time=False)
+    for i in range(20):
+        tracker.features(None, f"On Monday, Barack Obama spoke about topic number {i} in Washington.", None)
+    f = tracker.features(None, "Barack Obama commented on rancher Cliven Bundy and the standoff in Nevada.", None)
+    rarity = dict(zip(f.entities, f.rarity, strict=True))
+    assert rarity["cliven bundy"] > 2 * rarity["barack obama"], rarity
+
+
+def test_resumed_tracker_scores_like_the_one_that_never_stopped(tmp_path: Path) -> None:
+    docs = [("Kim and Putin meet", SUMMIT, "2023-09-13"), ("Brazil floods", FLOOD, "2023-09-13"),
+            ("Putin and Kim talk", SUMMIT_2, "2023-09-14")]
+    arts = [Article(id=f"x{i}", text=t, title=ti, published=p) for i, (ti, t, p) in enumerate(docs)]
+    live = Tracker(SETTINGS)
+    for title, text, published in docs:
+        f = live.features(title, text, published)
+        live.add(live.assign(f).slot, f, f"s{live.clock}")
+    with open_store(tmp_path / "s.db") as store:
+        track([], store, SETTINGS, articles=arts, clean=False)
+        resumed = Tracker.from_store(store, SETTINGS)
+    scores = []
+    for tracker in (live, resumed):
+        f = tracker.features("Putin and Kim in Pyongyang", VISIT, "2023-09-15")
+        tracker.reweight(force=True)  # both on the same idf, as after the next periodic refresh
+        scores.append(tracker.assign(f).score)
+    assert scores[0] == pytest.approx(scores[1], rel=1e-3)
+    assert scores[0] >= SETTINGS.story_threshold  # the summit story takes the follow-up

@@ -197,8 +197,16 @@ def shared_pairs(
     a: AnalysedArticle, b: AnalysedArticle, vectors: SentenceVectors, settings: Settings
 ) -> list[SharedPair]:
     """One-to-one sentence alignment of two articles, keeping only copy-like pairs."""
-    sa = [s for s in a.sentences if unquoted_words(s.text) >= MIN_WORDS]
-    sb = [s for s in b.sentences if unquoted_words(s.text) >= MIN_WORDS]
+    sa = [
+        s
+        for s in a.sentences
+        if unquoted_words(s.text) >= MIN_WORDS and has_vector(vectors, (s.article, s.index))
+    ]
+    sb = [
+        s
+        for s in b.sentences
+        if unquoted_words(s.text) >= MIN_WORDS and has_vector(vectors, (s.article, s.index))
+    ]
     if not sa or not sb:
         return []
     ma = vectors.matrix[[vectors.row(s.article, s.index) for s in sa]]
@@ -369,7 +377,7 @@ NAME_PENALTY = 0.1
 """Taken off when both mentions name people or places and share none (different who/where)."""
 NUMBER_PENALTY = 0.1
 """Taken off when both mentions carry numbers and none agree."""
-LINKAGE_SLACK = 0.1
+LINKAGE_SLACK = 0.05
 """Within a claim, no two mentions may score below ``align_threshold`` minus this."""
 
 
@@ -404,6 +412,7 @@ def align_claims(
         by_group[group_of.get(m.article, -1 - k)].append(k)
 
     copies = _copy_sentences(docs, vectors, syndication, settings)
+    originals = {d.article.id for d in docs if (o := article_origin(d)) and o.whole}
     doc_order = {d.article.id: k for k, d in enumerate(docs)}
     claims: list[tuple[tuple[int, int, int], Claim]] = []
     for members in by_group.values():
@@ -416,7 +425,7 @@ def align_claims(
             first = ms[0]
             claim = Claim(
                 id=stable_id("c-", (f"{m.article}:{m.sentence}:{m.text}" for m in ms)),
-                text=_clearest(ms, docs),
+                text=_clearest(ms, originals),
                 status="corroborated" if sources >= 2 else "single-source",
                 independent_sources=sources,
                 mentions=tuple(ms),
@@ -435,6 +444,8 @@ def independent_sources(
     part of the copy they share (e.g. one Reuters passage republished by two sites).
 
     ``copies`` maps an article pair (in either order) to its shared sentence pairs.
+    Attribution in the text ("a source told Reuters") is not used: only shared copy merges
+    sources, so two outlets that each cite Reuters in their own words still count twice.
     """
     articles = sorted({m.article for m in mentions})
     uf = _UnionFind(articles)
@@ -614,10 +625,9 @@ def _cluster(
     return list(clusters.values())
 
 
-def _clearest(ms: Sequence[ClaimMention], docs: Sequence[AnalysedArticle]) -> str:
+def _clearest(ms: Sequence[ClaimMention], originals: set[str]) -> str:
     """The wording shown for a claim: from an article that names itself the origin if any,
     else the shortest mention that is still a full statement (8+ words), else the longest."""
-    originals = {d.article.id for d in docs if (o := article_origin(d)) and o.whole}
     full = [m for m in ms if len(m.text.split()) >= 8]
     pool = [m for m in full if m.article in originals] or full
     if pool:

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from .align import content_words, has_vector, stable_id
+from .align import STOPWORDS, content_words, has_vector, stable_id
 from .analyse.embed import SentenceVectors
 from .models import (
     AnalysedArticle,
@@ -48,6 +48,9 @@ MAX_RATIO = 2.0
 TOLERANCE = 0.1
 """Relative difference under which two quantities in *different* units agree once converted
 (127 km = 79 miles, rounding included); in the same unit they must be equal."""
+NEIGHBOURS = 40
+"""Each sentence is compared with at most this many of its nearest sentences in the story (plus
+the other mentions of its claims), so the work grows linearly with the story."""
 ACTOR_SIMILARITY = 0.6
 """Two sentences must be this close before their actors are compared (it needs a parse)."""
 MAX_DAYS_APART = 14
@@ -128,9 +131,12 @@ def _context_after(text: str, end: int, n: int = 4) -> list[str]:
     return [t for t in toks if t.lower() not in _CONTEXT_STOP][:n]
 
 
-_CONTEXT_STOP = frozenset(
-    "the a an of from to in at on by away and or south north east west km miles kilometers".split()
+_CONTEXT_STOP = STOPWORDS | frozenset(
+    """away south north east west km miles kilometers kilometres old more less over nearly almost
+    about around some roughly per cent percent day days week weeks month months year years hour
+    hours each every average least""".split()
 )
+"""Words after a number that do not say what it measures ("-old", "a day", "more than")."""
 
 
 def _is_conversion(s: Sentence, q: Quantity) -> bool:
@@ -594,11 +600,10 @@ def _same_act_words(s1: Sentence, s2: Sentence) -> bool:
 
 
 def _parse_acts(sentences: dict[Key, Sentence]) -> dict[Key, list[_Act]]:
-    from .analyse.nlp import load_spacy
+    from .analyse.nlp import parse
 
-    nlp = load_spacy()
     keys = list(sentences)
-    docs = nlp.pipe([sentences[k].text for k in keys], disable=["ner"])
+    docs = parse([sentences[k].text for k in keys])
     return {k: _acts(sentences[k], doc) for k, doc in zip(keys, docs, strict=True)}
 
 
@@ -643,7 +648,9 @@ def _acts(s: Sentence, doc: Any) -> list[_Act]:
         who = [n for n in names if n[0] >= span.start_char and n[1] <= span.end_char]
         if not who:
             continue
-        subj_words = frozenset(w for n in who for w in _name_tokens(n[2]))
+        # The whole subject phrase: "Prodigy, one-half of Mobb Deep" and "Prodigy, iconic rapper"
+        # are one actor even when the tagger finds different names in them.
+        subj_words = frozenset(_name_tokens(span.text))
         rest = frozenset(content_words(doc[tok.i + 1 : tok.right_edge.i + 1].text))
         out.append((tok.lemma_.lower(), subj_words, rest, span.text))
     return out
@@ -740,58 +747,67 @@ def _related_pairs(
         if len(keys) < 2:
             continue
         m = vectors.matrix[[vectors.row(*k) for k in keys]]
-        sims = m @ m.T
-        for i, j in zip(*np.nonzero(np.triu(sims, k=1) >= RELATED_SIMILARITY), strict=True):
-            pairs.add((keys[int(i)], keys[int(j)]))
+        k = min(NEIGHBOURS, len(keys) - 1)
+        for lo in range(0, len(keys), 512):  # row blocks: memory stays small on big stories
+            sims = m[lo : lo + 512] @ m.T
+            for r in range(sims.shape[0]):
+                sims[r, lo + r] = -1.0
+            top = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < len(keys) else None
+            for r in range(sims.shape[0]):
+                cols = top[r] if top is not None else range(len(keys))
+                for j in cols:
+                    if sims[r, j] >= RELATED_SIMILARITY:
+                        a, b = keys[lo + r], keys[int(j)]
+                        pairs.add((a, b) if a < b else (b, a))
     return pairs
 
 
 def _assemble(
     links: list[_Link], sentences: dict[Key, Sentence], docs: Sequence[AnalysedArticle]
 ) -> list[Conflict]:
-    """Connected groups of strong links (per kind and topic), plus sides from weak links."""
+    """Connected groups of strong links of one kind (sharing a sentence joins them), plus the
+    sides that weak links attach to such a group."""
     order = {d.article.id: k for k, d in enumerate(docs)}
-    parent: dict[tuple[str, str, Key], tuple[str, str, Key]] = {}
+    parent: dict[tuple[str, Key], tuple[str, Key]] = {}
 
-    def find(x: tuple[str, str, Key]) -> tuple[str, str, Key]:
+    def find(x: tuple[str, Key]) -> tuple[str, Key]:
         parent.setdefault(x, x)
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    values: dict[tuple[str, str, Key], str] = {}
+    values: dict[tuple[str, Key], str] = {}
     for ln in links:
         if not ln.strong:
             continue
-        a, b = (ln.kind, _family(ln.kind), ln.a), (ln.kind, _family(ln.kind), ln.b)
+        a, b = (ln.kind, ln.a), (ln.kind, ln.b)
         values.setdefault(a, ln.value_a)
         values.setdefault(b, ln.value_b)
         parent[find(a)] = find(b)
-    topics: dict[tuple[str, str, Key], str] = {}
+    topics: dict[tuple[str, Key], str] = {}
     for ln in links:
         if ln.strong:
-            topics.setdefault(find((ln.kind, _family(ln.kind), ln.a)), ln.topic)
+            topics.setdefault(find((ln.kind, ln.a)), ln.topic)
     # Weak links only add a side to a group that already has a plain disagreement.
     for ln in links:
         if ln.strong:
             continue
-        a, b = (ln.kind, _family(ln.kind), ln.a), (ln.kind, _family(ln.kind), ln.b)
+        a, b = (ln.kind, ln.a), (ln.kind, ln.b)
         if a in parent and b not in parent:
             values[b] = ln.value_b
             parent[b] = find(a)
         elif b in parent and a not in parent:
             values[a] = ln.value_a
             parent[a] = find(b)
-    members: dict[tuple[str, str, Key], list[tuple[str, str, Key]]] = defaultdict(list)
+    members: dict[tuple[str, Key], list[tuple[str, Key]]] = defaultdict(list)
     for x in list(parent):
         members[find(x)].append(x)
     out = []
     for root, xs in members.items():
-        keys = sorted({x[2] for x in xs}, key=lambda k: (order.get(k[0], 1 << 30), k[1]))
+        keys = sorted({x[1] for x in xs}, key=lambda k: (order.get(k[0], 1 << 30), k[1]))
         sides = tuple(
-            ConflictSide(k[0], k[1], sentences[k].text, values.get((root[0], root[1], k)))
-            for k in keys
+            ConflictSide(k[0], k[1], sentences[k].text, values.get((root[0], k))) for k in keys
         )
         if len({s.value for s in sides}) < 2 and root[0] != "denial":
             continue
@@ -801,7 +817,7 @@ def _assemble(
             Conflict(
                 id=stable_id("x-", [kind] + [f"{s.article}:{s.sentence}" for s in sides]),
                 kind=kind,  # type: ignore[arg-type]
-                summary=_summary(topic, sides),
+                summary=_summary(topic, sides, kind),
                 sides=sides,
             )
         )
@@ -809,18 +825,24 @@ def _assemble(
     return out
 
 
-def _family(kind: str) -> str:
-    """Links of one kind join into one conflict when they share a sentence."""
-    return kind
+def _summary(topic: str, sides: Sequence[ConflictSide], kind: str = "") -> str:
+    """One line: each distinct value once, with the articles that give it.
 
-
-def _summary(topic: str, sides: Sequence[ConflictSide]) -> str:
-    parts = []
-    seen = set()
-    for s in sides:
-        label = (s.value or "", s.article)
-        if label in seen:
+    'Distance from Vladivostok: "1,000 miles" (000) vs "1,000 kilometers" (001)'
+    """
+    shown: dict[str, str] = {}
+    articles: dict[str, list[str]] = defaultdict(list)
+    for side in sides:
+        value = side.value or ""
+        if kind == "denial":  # all denials on one side, all assertions on the other
+            key = "denied" if DENIAL.search(value) else "asserted"
+            shown.setdefault(key, value)
+            if side.article not in articles[key]:
+                articles[key].append(side.article)
             continue
-        seen.add(label)
-        parts.append(f'"{s.value}" ({s.article})' if s.value else f"({s.article})")
+        key = re.sub(r"^(on|in|at)\s+", "", value.lower()).strip(' “”"')
+        shown.setdefault(key, value)
+        if side.article not in articles[key]:
+            articles[key].append(side.article)
+    parts = [(f'"{shown[k]}" ' if shown[k] else "") + f"({', '.join(articles[k])})" for k in shown]
     return f"{topic}: " + " vs ".join(parts)

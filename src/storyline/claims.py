@@ -123,11 +123,10 @@ class _Attribution:
 
 def extract_claims(docs: Sequence[AnalysedArticle]) -> list[ClaimMention]:
     """Claims of every article, in article and sentence order."""
-    from .analyse.nlp import load_spacy
+    from .analyse.nlp import parse
 
-    nlp = load_spacy()
     sentences = [s for d in docs for s in d.sentences]
-    parsed = list(nlp.pipe(s.text for s in sentences)) if sentences else []
+    parsed = parse([s.text for s in sentences])
     out: list[ClaimMention] = []
     i = 0
     for doc in docs:

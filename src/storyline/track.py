@@ -1,13 +1,21 @@
 """Track a stream of articles into stories, online, in arrival order, kept in the store.
 
-Each article becomes a hashed TF-IDF vector (document frequencies learnt online) plus a set of
-capitalised names. It joins the active story whose centroid it is most similar to, if the score
-clears ``settings.story_threshold`` and the story is not quiet: a story whose articles are all
-more than ``settings.story_idle_days`` away from the new article's date does not take it, even
-when the same people are involved. Otherwise it starts a new story.
+Each article becomes a hashed sublinear term-frequency vector plus a set of capitalised names.
+A story's centroid is the sum of its articles' term vectors; the inverse document frequencies
+(learnt online) are applied when scoring, with the current table, so the first articles of a
+stream are not frozen into the centroids with the unreliable weights of a tiny vocabulary.
+The score is the TF-IDF cosine plus a bonus for shared names, each name weighted by its own
+rarity (a shared rare name is what makes two reports one story; "Obama" is not).
+
+An article joins the active story it scores highest with if the score clears
+``settings.story_threshold``, or, slightly below it (``CLEAR_MATCH_SCORE``), if that story is a
+clear best match: ``CLEAR_MATCH_RATIO`` times the runner-up (a ratio test; an ambiguous article
+starts its own story instead). A story whose articles are all more than
+``settings.story_idle_days`` away from the new article's date does not take it, even when the
+same people are involved. Otherwise it starts a new story.
 
 Memory is bounded by ``settings.max_active_stories``: a fixed-width centroid per active story,
-a fixed-size document-frequency table, nothing per article. Stories that go quiet, or the least
+fixed-size document-frequency tables (words, names), nothing per article. Stories that go quiet, or the least
 recently updated ones when the limit is reached, are retired from memory and stay in the store.
 """
 
@@ -42,7 +50,12 @@ MAX_TERMS = 300  # an article vector keeps its strongest terms (speed, and less 
 MAX_ENTITIES = 20
 STATE_TERMS = 1500  # terms of a centroid kept in the store for the next run
 QUIET_SCORE = 0.4  # text similarity a quiet story needs to take a new article
-ENTITY_WEIGHT = 0.1  # how much shared names add to the cosine score
+ENTITY_WEIGHT = 0.2  # how much shared names (rarity-weighted share of the article's names) add
+CLEAR_MATCH_SCORE = 0.15  # below the threshold, a story this close takes an article only if it is
+CLEAR_MATCH_RATIO = 2.0  # ... this many times closer than the runner-up
+IDF_REFRESH = 50  # articles between re-weightings of the centroid norms with the current idf
+NAME_BITS = 16  # hashed name-frequency table (names are rarer and more varied than words)
+STATE_VERSION = 2  # 2: centroids hold term frequencies, idf applied at scoring (1: tf-idf)
 
 _WORD = re.compile(r"[a-z][a-z0-9'’-]{2,}")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’.-]+(?:\s+(?:[A-Z][a-zA-Z'’.-]+|de|al|bin|van|von))*")
@@ -75,9 +88,10 @@ class Features:
     """What the tracker needs of an article: a unit term vector, names, a day number."""
 
     idx: np.ndarray  # int32 hashed term ids
-    weights: np.ndarray  # float32, L2-normalised
+    weights: np.ndarray  # float32 term frequencies, unit length once weighted by the idf
     entities: tuple[str, ...]  # most frequent first (a tuple: runs must not depend on hash seeds)
     day: int | None  # proleptic ordinal of the publication date
+    rarity: tuple[float, ...] = ()  # idf of each name, when the article arrived
 
 
 class Vectoriser:
@@ -109,21 +123,28 @@ class Vectoriser:
         return counts
 
     def vector(self, title: str | None, text: str, learn: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """Term ids and sublinear term frequencies, scaled so that the TF-IDF vector is a unit vector.
+
+        The idf is not baked in: the tracker applies the current idf when it scores, so an
+        article's contribution to a centroid is re-weighted as the vocabulary is learnt.
+        """
         counts = self.counts(title, text)
         if not counts:
             return np.zeros(0, np.int32), np.zeros(0, np.float32)
         idx = np.fromiter(counts.keys(), dtype=np.int32, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+        tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
         if learn:
             self.docs += 1
             self.df[idx] += 1
-        idf = np.log((self.docs + 1) / (self.df[idx] + 1)).astype(np.float32) + 1.0
-        w = (1.0 + np.log(tf)) * idf
-        if len(w) > MAX_TERMS:
-            keep = np.argpartition(-w, MAX_TERMS)[:MAX_TERMS]
-            idx, w = idx[keep], w[keep]
-        w = w / float(np.linalg.norm(w))
-        return idx, w.astype(np.float32)
+        idf = self.idf(idx)
+        if len(tf) > MAX_TERMS:
+            keep = np.argpartition(-(tf * idf), MAX_TERMS)[:MAX_TERMS]
+            idx, tf, idf = idx[keep], tf[keep], idf[keep]
+        return idx, (tf / float(np.linalg.norm(tf * idf))).astype(np.float32)
+
+    def idf(self, idx: np.ndarray | None = None) -> np.ndarray:
+        df = self.df if idx is None else self.df[idx]
+        return (np.log((self.docs + 1) / (df + 1)) + 1.0).astype(np.float32)
 
 
 def names(text: str, title: str | None = None) -> tuple[str, ...]:
@@ -169,10 +190,14 @@ class Tracker:
         self.use_time = use_time
         self.entity_weight = entity_weight
         self.vectoriser = Vectoriser()
+        self.name_df = np.zeros(1 << NAME_BITS, dtype=np.int64)
+        self.name_docs = 0
+        self.idf2 = np.ones(DIM, dtype=np.float32)  # squared idf the norms in ``sq`` use
+        self.idf2_docs = -1  # documents seen when ``idf2`` was taken
         self.capacity = 0
         self.limit = max(1, settings.max_active_stories)
         self.matrix = np.zeros((DIM, 0), dtype=np.float32)
-        self.sq = np.zeros(0, dtype=np.float64)  # squared norm of each centroid
+        self.sq = np.zeros(0, dtype=np.float64)  # squared idf-weighted norm of each centroid
         self.first = np.zeros(0, dtype=np.float64)  # day numbers, nan when undated
         self.last = np.zeros(0, dtype=np.float64)
         self.touched = np.zeros(0, dtype=np.int64)  # arrival counter of the last update
@@ -243,12 +268,34 @@ class Tracker:
 
     def features(self, title: str | None, text: str, published: str | None) -> Features:
         idx, w = self.vectoriser.vector(title, text)
-        return Features(idx, w, names(text, title), day_number(published) if self.use_time else None)
+        ents = names(text, title)
+        keys = [zlib.crc32(e.encode("utf-8")) & ((1 << NAME_BITS) - 1) for e in ents]
+        self.name_docs += 1
+        self.name_df[keys] += 1
+        rarity = tuple(float(x) for x in np.log((self.name_docs + 1) / (self.name_df[keys] + 1)) + 1.0)
+        return Features(idx, w, ents, day_number(published) if self.use_time else None, rarity)
+
+    def reweight(self, force: bool = False) -> None:
+        """Take the current idf for scoring and recompute every centroid norm with it.
+
+        Often while the vocabulary is young (after 1, 2, 4, ... documents), then every
+        ``IDF_REFRESH`` documents: one pass over the active centroids, in blocks (bounded memory).
+        """
+        docs = self.vectoriser.docs
+        if not force and docs - self.idf2_docs < min(IDF_REFRESH, max(1, self.idf2_docs)):
+            return
+        self.idf2_docs = docs
+        idf = self.vectoriser.idf()
+        self.idf2 = idf * idf
+        for a in range(0, self.capacity, 256):
+            block = self.matrix[:, a : a + 256]
+            self.sq[a : a + 256] = (block * block).T @ self.idf2
 
     def assign(self, f: Features) -> Assignment:
         if not self.capacity or not self.live.any() or len(f.idx) == 0:
             return Assignment(None, 0.0)
-        dots = f.weights @ self.matrix[f.idx]  # (capacity,)
+        self.reweight()
+        dots = (f.weights * self.idf2[f.idx]) @ self.matrix[f.idx]  # (capacity,)
         with np.errstate(divide="ignore", invalid="ignore"):
             scores = np.where(self.live, dots / np.sqrt(np.maximum(self.sq, 1e-12)), -1.0)
         if self.use_time and f.day is not None:
@@ -261,16 +308,22 @@ class Tracker:
         if self.entity_weight and f.entities:
             # Only the few best text candidates get the (Python-level) name comparison.
             top = np.argpartition(-scores, min(8, len(scores) - 1))[:8]
+            total = sum(f.rarity) or 1.0
             for slot in top:
                 if scores[slot] <= 0:
                     continue
                 ents = self.entities[slot]
-                shared = sum(1 for e in f.entities if e in ents)
-                scores[slot] += self.entity_weight * shared / len(f.entities)
+                shared = sum(r for e, r in zip(f.entities, f.rarity, strict=True) if e in ents)
+                scores[slot] += self.entity_weight * shared / total
         best = int(np.argmax(scores))
         score = float(scores[best])
         if score >= self.settings.story_threshold:
             return Assignment(best, score)
+        if score >= CLEAR_MATCH_SCORE:
+            # Ratio test: slightly below the threshold, join only an unambiguous best match.
+            runner_up = float(np.partition(scores, len(scores) - 2)[-2]) if len(scores) > 1 else 0.0
+            if score >= CLEAR_MATCH_RATIO * max(runner_up, 0.0):
+                return Assignment(best, score)
         return Assignment(None, score)
 
     def add(self, slot: int | None, f: Features, story_id: str) -> int:
@@ -285,7 +338,7 @@ class Tracker:
             old = col[f.idx]
             new = old + f.weights
             col[f.idx] = new
-            self.sq[slot] += float(np.dot(new, new) - np.dot(old, old))
+            self.sq[slot] += float(np.dot(new * new - old * old, self.idf2[f.idx]))
         if f.day is not None:
             d = float(f.day)
             self.first[slot] = d if math.isnan(self.first[slot]) else min(self.first[slot], d)
@@ -308,7 +361,7 @@ class Tracker:
         nz = np.flatnonzero(col)
         if len(nz) > STATE_TERMS:
             nz = nz[np.argpartition(-col[nz], STATE_TERMS)[:STATE_TERMS]]
-        head = json.dumps({"n": self.sizes[slot], "k": len(nz),
+        head = json.dumps({"v": STATE_VERSION, "n": self.sizes[slot], "k": len(nz),
                            "entities": dict(self.entities[slot].most_common(2 * MAX_ENTITIES))}).encode()
         return struct.pack("<I", len(head)) + head + nz.astype("<i4").tobytes() + col[nz].astype("<f4").tobytes()
 
@@ -319,11 +372,13 @@ class Tracker:
         off = 4 + hlen
         idx = np.frombuffer(blob, dtype="<i4", count=k, offset=off)
         vals = np.frombuffer(blob, dtype="<f4", count=k, offset=off + 4 * k)
+        if head.get("v", 1) < 2:  # written with the idf baked in: take it out with today's idf
+            vals = vals / self.vectoriser.idf(idx)
         slot = self._free_slot()
         self.live[slot] = True
         self.ids[slot] = story_id
         self.matrix[idx, slot] = vals
-        self.sq[slot] = float(np.dot(vals, vals))
+        self.sq[slot] = float(np.dot(vals * vals, self.idf2[idx]))
         f, la = day_number(first), day_number(last)
         self.first[slot] = np.nan if f is None else f
         self.last[slot] = np.nan if la is None else la
@@ -336,6 +391,8 @@ class Tracker:
     def save_vocabulary(self, store: Store, conn: object) -> None:
         store.set_meta(conn, "df", self.vectoriser.df.astype("<i8").tobytes())  # type: ignore[arg-type]
         store.set_meta(conn, "docs", str(self.vectoriser.docs).encode())  # type: ignore[arg-type]
+        store.set_meta(conn, "name_df", self.name_df.astype("<i8").tobytes())  # type: ignore[arg-type]
+        store.set_meta(conn, "name_docs", str(self.name_docs).encode())  # type: ignore[arg-type]
 
     @classmethod
     def from_store(cls, store: Store, settings: Settings) -> Tracker:
@@ -344,10 +401,16 @@ class Tracker:
         df, docs = store.get_meta("df"), store.get_meta("docs")
         if df is not None and docs is not None and len(df) == DIM * 8:
             tracker.vectoriser = Vectoriser(np.frombuffer(df, dtype="<i8").astype(np.int64), int(docs))
+        name_df, name_docs = store.get_meta("name_df"), store.get_meta("name_docs")
+        if name_df is not None and name_docs is not None and len(name_df) == 8 << NAME_BITS:
+            tracker.name_df = np.frombuffer(name_df, dtype="<i8").astype(np.int64)
+            tracker.name_docs = int(name_docs)
+        tracker.reweight(force=True)
         rows = store.recent_states(tracker.limit)
         for story_id, first, last, blob in reversed(rows):  # oldest first: newest end most recent
             tracker.clock += 1
             tracker.restore(story_id, first, last, bytes(blob))
+        tracker.reweight(force=True)
         tracker.retire_idle()
         tracker.retired = 0
         return tracker

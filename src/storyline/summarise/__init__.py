@@ -37,9 +37,7 @@ SLACK = 0.2  # a summary may run this much over its word budget rather than stop
 __all__ = ["SUMMARISERS", "Summariser", "summarise", "claim_boost"]
 
 
-def claim_boost(
-    docs: Sequence[AnalysedArticle], claims: Sequence[Claim]
-) -> dict[Key, float]:
+def claim_boost(docs: Sequence[AnalysedArticle], claims: Sequence[Claim]) -> dict[Key, float]:
     """Prior in [0, 1] per sentence: 0 for a single-source claim, 1 from four sources up."""
     where = {d.article.id: k for k, d in enumerate(docs)}
     boost: dict[Key, float] = {}
@@ -63,7 +61,9 @@ def summarise(
         algorithm = SUMMARISERS[settings.summariser]
     except KeyError:
         names = ", ".join(sorted(SUMMARISERS))
-        raise UsageError(f"unknown summariser {settings.summariser!r}; choose one of: {names}") from None
+        raise UsageError(
+            f"unknown summariser {settings.summariser!r}; choose one of: {names}"
+        ) from None
     texts = [[s.text for s in d.sentences] for d in docs]
     mats = [_matrix(d, vectors) for d in docs]
     chosen = algorithm(texts, mats, settings.words, boost=claim_boost(docs, claims), slack=SLACK)
@@ -105,5 +105,3 @@ def _citations(
             s = doc.sentences[int(j)]
             cites.append(Citation(s.article, s.index))
     return tuple(cites)
-
-

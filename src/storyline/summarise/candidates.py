@@ -45,7 +45,11 @@ _DEPENDENT = re.compile(
 )
 _JUNK = re.compile(
     r"(https?://|www\.|@\w|click here|sign up|subscribe|newsletter|all rights reserved|"
-    r"copyright|\(ap photo|\bphoto:|getty images|follow us|read more|related:|advertisement)",
+    r"copyright|\(ap photo|\bphoto:|getty images|follow us|read more|related:|advertisement|"
+    # page furniture that survives text extraction: archive notices, social widgets, forms
+    r"internet archive|wayback machine|\bcrawl(s|ed|ing)?\b|no more 404|broken links|"
+    r"mailing list|contact details|unsubscribe|your (browser|tweets?|email)|tweet with a location|"
+    r"javascript|cookies|terms of (use|service)|privacy policy|story continued below)",
     re.IGNORECASE,
 )
 _ENDS = (".", "!", '"', "'", "\u201d", "\u2019", ")")

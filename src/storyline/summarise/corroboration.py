@@ -17,11 +17,10 @@ scores alone (see ``storyline eval summaries``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -119,11 +118,15 @@ class Concepts:
         toks = [self.stem(t) for t in _TOKEN.findall(text.lower())]
         stop = self._stop
         unigrams = {t for t in toks if t not in stop and len(t) > 1}
-        bigrams = {(a, b) for a, b in zip(toks, toks[1:]) if a not in stop or b not in stop}
+        bigrams = {
+            (a, b) for a, b in zip(toks, toks[1:], strict=False) if a not in stop or b not in stop
+        }
         return frozenset(unigrams | bigrams)
 
 
-_concepts: Concepts | None = None
+@functools.cache
+def _concepts() -> Concepts:
+    return Concepts()
 
 
 def concept_weights(
@@ -131,7 +134,7 @@ def concept_weights(
 ) -> dict[object, float]:
     """Weight of a concept: how many sources beyond the first carry it (0 for one source)."""
     seen: dict[object, set[int]] = {}
-    for cs, src in zip(concepts, source_of):
+    for cs, src in zip(concepts, source_of, strict=True):
         for c in cs:
             seen.setdefault(c, set()).add(src)
     return {c: float(len(s) - 1) for c, s in seen.items()}
@@ -186,12 +189,10 @@ def corroboration(
     matrix, keys = stack(vectors)
     if not keys:
         return []
-    global _concepts
     salience = scores(docs, vectors, boost, weights)
     row = {k: j for j, k in enumerate(keys)}
     texts = [docs[d][i] for d, i in keys]
-    _concepts = _concepts or Concepts()
-    concepts = [_concepts(t) for t in texts]
+    concepts = [_concepts()(t) for t in texts]
     src = sources(vectors)
     weight = concept_weights(concepts, [src[d] for d, _ in keys])
     covered: set[object] = set()
@@ -206,12 +207,12 @@ def corroboration(
     total = 0
     while total < words:
         # a sentence that points backwards ("He said ...") may follow the sentence before it
-        prev_taken = np.array(
-            [i > 0 and taken[row[(d, i - 1)]] for d, i in keys], dtype=bool
-        )
+        prev_taken = np.array([i > 0 and taken[row[(d, i - 1)]] for d, i in keys], dtype=bool)
         eligible = ok & ~taken & (~dependent | prev_taken) & (closest < weights.duplicate)
         if slack is not None and chosen:
             eligible &= total + lengths <= words * (1 + slack)
+        if not eligible.any() and not chosen:  # never return nothing: relax the rules
+            eligible = (lengths > 0) & ~taken
         if not eligible.any():
             break
         gain = np.array([sum(weight[c] for c in cs - covered) for cs in concepts])

@@ -30,7 +30,8 @@ def lexrank(
     tf = s._compute_tf(sentence_words)
     idf = s._compute_idf(sentence_words)
     matrix = s._create_matrix(sentence_words, s.threshold, tf, idf)
-    scores = s.power_method(matrix, s.epsilon)
+    with np.errstate(invalid="ignore", divide="ignore"):  # a graph with no edges (tiny input)
+        scores = np.nan_to_num(s.power_method(matrix, s.epsilon))
     order = sorted(range(len(keys)), key=lambda j: (-float(scores[j]), j))
     lengths = [[word_count(t) for t in doc] for doc in docs]
     return fill((keys[j] for j in order), lengths, words, slack)
