@@ -123,10 +123,10 @@ class _Attribution:
 
 def extract_claims(docs: Sequence[AnalysedArticle]) -> list[ClaimMention]:
     """Claims of every article, in article and sentence order."""
-    from .analyse.nlp import parse
+    from .analyse.nlp import parse as parse_sentences
 
     sentences = [s for d in docs for s in d.sentences]
-    parsed = parse([s.text for s in sentences])
+    parsed = parse_sentences([s.text for s in sentences])
     out: list[ClaimMention] = []
     i = 0
     for doc in docs:

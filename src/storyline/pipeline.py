@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from . import align, check, claims, clean, link, summarise, timeline
 from .analyse import analyse
@@ -18,6 +19,7 @@ from .models import AnalysedArticle, Article, Brief
 from .settings import Settings
 
 Progress = Callable[[str], None]
+T = TypeVar("T")
 
 
 @dataclass
@@ -26,7 +28,7 @@ class StageTimes:
 
     seconds: dict[str, float] = field(default_factory=dict)
 
-    def run(self, name: str, fn: Callable[[], object]) -> object:
+    def run(self, name: str, fn: Callable[[], T]) -> T:
         t0 = time.perf_counter()
         out = fn()
         self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t0
@@ -64,7 +66,7 @@ def brief_articles(
     say = progress or (lambda _msg: None)
 
     say("analysing sentences, entities and dates")
-    docs: list[AnalysedArticle] = times.run("analyse", lambda: analyse(articles, settings))  # type: ignore[assignment]
+    docs: list[AnalysedArticle] = times.run("analyse", lambda: analyse(articles, settings))
     say("embedding sentences")
     vectors = times.run("embed", lambda: embed_sentences(docs, settings.batch_size))
     say("linking entities")
@@ -79,7 +81,7 @@ def brief_articles(
         lambda: align.align_claims(docs, mentions, vectors, syndication, settings, groups=groups),
     )
     say("checking for conflicts")
-    conflicts, checked = times.run(  # type: ignore[misc]
+    conflicts, checked = times.run(
         "check", lambda: check.find_conflicts(docs, aligned, vectors, settings, groups=groups)
     )
     say("building the timeline")
@@ -90,10 +92,10 @@ def brief_articles(
     )
 
     warnings: list[str] = []
-    if len(groups) > 1:  # type: ignore[arg-type]
-        listing = "; ".join(", ".join(g) for g in groups)  # type: ignore[union-attr]
+    if len(groups) > 1:
+        listing = "; ".join(", ".join(g) for g in groups)
         warnings.append(
-            f"the input looks like more than one story ({len(groups)} groups: {listing}); "  # type: ignore[arg-type]
+            f"the input looks like more than one story ({len(groups)} groups: {listing}); "
             "claims are only corroborated within a group. Brief each story on its own."
         )
     dates = sorted(d.article.published for d in docs if d.article.published)
@@ -102,12 +104,12 @@ def brief_articles(
         span_start=dates[0] if dates else None,
         span_end=dates[-1] if dates else None,
         articles=tuple(docs),
-        entities=tuple(entities),  # type: ignore[arg-type]
+        entities=tuple(entities),
         claims=tuple(checked),
         conflicts=tuple(conflicts),
-        timeline=tuple(events),  # type: ignore[arg-type]
-        syndication=tuple(syndication),  # type: ignore[arg-type]
-        summary=tuple(summary),  # type: ignore[arg-type]
+        timeline=tuple(events),
+        syndication=tuple(syndication),
+        summary=tuple(summary),
         warnings=tuple(warnings),
     )
 
@@ -127,8 +129,8 @@ def brief_paths(
     say = progress or (lambda _msg: None)
     say("reading inputs")
     result = times.run("ingest", lambda: read_inputs(inputs, settings))
-    problems = list(result.problems)  # type: ignore[attr-defined]
-    articles, skipped = times.run("clean", lambda: clean_articles(result.articles, settings))  # type: ignore[attr-defined,misc]
+    problems = list(result.problems)
+    articles, skipped = times.run("clean", lambda: clean_articles(result.articles, settings))
     problems.extend(skipped)
     if not articles:
         return None, problems

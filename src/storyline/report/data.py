@@ -12,11 +12,11 @@ SCHEMA = "storyline.brief/1"
 
 def article_dict(doc: AnalysedArticle) -> dict[str, Any]:
     a = doc.article
-    posts = []
+    posts: list[dict[str, Any]] = []
     for i, post in enumerate(a.posts):
-        first = next((s.index for s in doc.sentences if s.post == i), None)
-        if first is None:  # a post whose body lost every sentence: point past its predecessor
-            first = posts[-1]["first_sentence"] if posts else 0
+        found = next((s.index for s in doc.sentences if s.post == i), None)
+        # a post whose body lost every sentence points where its predecessor does
+        first: int = found if found is not None else (posts[-1]["first_sentence"] if posts else 0)
         posts.append(
             {
                 "title": post.title,

@@ -113,9 +113,9 @@ def render(brief: Brief) -> str:
         if a.removed:
             reasons = Counter(r.reason for r in a.removed)
             out.append("- removed: " + ", ".join(f"{n} {reason}" for reason, n in reasons.most_common()))
-            for r in a.removed:
-                text = _cell(r.text)
-                out.append(f"  - _{r.reason}_: {text[:100]}{'…' if len(text) > 100 else ''}")
+            for removed in a.removed:
+                text = _cell(removed.text)
+                out.append(f"  - _{removed.reason}_: {text[:100]}{'…' if len(text) > 100 else ''}")
         out.append("")
     out.append("_§n is the 0-based index of a sentence in its article, as in the JSON briefing._")
     return "\n".join(out).rstrip() + "\n"
