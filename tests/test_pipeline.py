@@ -1,0 +1,38 @@
+"""The composed pipeline on inputs a user may give by mistake: two stories, one article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from storyline.pipeline import brief_paths
+from storyline.settings import Settings
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "kim-putin-summit-2023"
+
+
+def test_two_unrelated_stories_warn_and_never_corroborate_across(nlp, embedder) -> None:
+    kim = [EXAMPLE / "001_eda457ef90150f03.txt", EXAMPLE / "004_8cae0baa380acb99.txt"]
+    other = sorted((FIXTURES / "align").glob("dingwall_*.txt"))
+    brief, problems = brief_paths([str(p) for p in kim + other], Settings(progress=False))
+    assert brief is not None and not problems
+    assert any("more than one story" in w for w in brief.warnings)
+    ids = {d.article.path: d.article.id for d in brief.articles}
+    kim_ids = {ids[str(p)] for p in kim}
+    for claim in brief.claims:
+        sides = {m.article in kim_ids for m in claim.mentions}
+        assert len(sides) == 1, claim
+    for conflict in brief.conflicts:
+        assert len({s.article in kim_ids for s in conflict.sides}) == 1, conflict
+    for group in brief.syndication:
+        assert len({a in kim_ids for a in group.articles}) == 1
+
+
+def test_a_single_article_is_all_single_source(nlp, embedder) -> None:
+    brief, problems = brief_paths([str(EXAMPLE / "003_14b47a80c8812627.txt")], Settings(progress=False))
+    assert brief is not None and not problems
+    assert brief.claims and {c.status for c in brief.claims} <= {"single-source", "contested"}
+    assert all(c.independent_sources == 1 for c in brief.claims)
+    assert brief.syndication == ()
+    assert not brief.warnings
+    assert brief.summary and brief.timeline
