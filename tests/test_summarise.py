@@ -218,3 +218,30 @@ def test_unknown_summariser_is_a_usage_error(quake_story):
     docs, vectors = quake_story
     with pytest.raises(UsageError, match="corroboration"):
         summarise(docs, vectors, replace(Settings(), summariser="nope"))
+
+
+def test_exact_selection_beats_greedy_on_the_budget_and_keeps_antecedents():
+    from storyline.summarise.ilp import select
+
+    # Budget 10 words. Sentence 0 (6 words) has the best weight per word (6.0), so a greedy pick
+    # takes it first and then nothing else fits; sentences 1 and 2 (5 words, 4.5 each) together
+    # are worth 9. Sentence 3 points back to sentence 2 and carries a heavy concept.
+    concepts = [frozenset("abcdef"), frozenset("ghi"), frozenset("jkl"), frozenset("z")]
+    weight = {c: 1.0 for c in "abcdef"} | {c: 1.5 for c in "ghijkl"} | {"z": 20.0}
+    common = dict(
+        eligible=np.ones(4, dtype=bool),
+        previous=np.array([-1, 0, 1, 2]),
+        similarity=np.eye(4),
+        duplicate=0.9,
+        salience_weight=0.0,
+    )
+    lengths = np.array([6, 5, 5, 5])
+    plain = [*concepts[:3], frozenset()]  # sentence 3 worth nothing: the choice is 0 or 1 + 2
+    flat = np.zeros(4, dtype=bool)
+    chosen = select(np.zeros(4), lengths, plain, weight, dependent=flat, budget=10, **common)
+    assert chosen == [1, 2]
+    dependent = np.array([False, False, False, True])
+    chosen = select(
+        np.zeros(4), lengths, concepts, weight, dependent=dependent, budget=10, **common
+    )
+    assert chosen == [2, 3]  # the heavy sentence only comes with its antecedent

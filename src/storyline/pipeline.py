@@ -138,11 +138,11 @@ def brief_paths(
 
 
 def story_title(docs: Sequence[AnalysedArticle]) -> str:
-    """The title of the earliest-dated original article, else the first titled one."""
+    """The headline of the latest dated article: a briefing leads with the newest development."""
     titled = [d.article for d in docs if d.article.title]
     if not titled:
         return "Untitled story"
-    titled.sort(key=lambda a: (a.published is None, a.published or "", a.id))
+    titled.sort(key=lambda a: (a.published is not None, a.published or "", a.id), reverse=True)
     return titled[0].title or "Untitled story"
 
 

@@ -51,4 +51,6 @@ class EvalResult:
 def _fmt(value: float | None) -> str:
     if value is None:
         return "–"
+    if float(value).is_integer() and abs(value) >= 2:  # counts (stories, dates)
+        return str(int(value))
     return f"{value:.4f}" if abs(value) < 1.5 else f"{value:.2f}"

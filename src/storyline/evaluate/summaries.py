@@ -227,6 +227,8 @@ def run(data: Path, *, limit: int | None = None, progress: Progress | None = Non
         "cut to its reference's length in words; reference's leading '– ' stripped.",
         f"Same splits for every system: paragraphs, then spaCy's rule-based sentencizer; each "
         f"document capped at its first {MAX_SENTENCES} sentences for ALL systems.",
+        "Ours: corroboration salience + concept coverage, the set chosen exactly (integer "
+        "program, scipy/HiGHS) within the budget, greedy top-up; readability rules kept.",
         "Lead-3 = the first 3 sentences of EACH document, documents in input order.",
         "LexRank/TextRank: sumy 0.13 with our sentences, Snowball stemmer, sumy's English stop words.",
         "Centroid: greedy, summary mean vector closest to the centroid of all MiniLM sentence vectors.",

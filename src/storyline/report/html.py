@@ -42,6 +42,7 @@ def render(brief: Brief) -> str:
             d.article.id: Counter(r.reason for r in d.article.removed).most_common()
             for d in brief.articles
         },
+        readable=view.readable,
         CARRIES=view.CARRIES,
         COPY=view.COPY,
     )

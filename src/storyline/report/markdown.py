@@ -46,7 +46,7 @@ def render(brief: Brief) -> str:
     if not brief.conflicts:
         out += ["_No conflicts found between the sources._", ""]
     for c in brief.conflicts:
-        out += [f"**{c.kind}**: {_cell(c.summary)}", "", "| source | says | value |", "|---|---|---|"]
+        out += [f"**{c.kind}**: {_cell(view.readable(c.summary, labels))}", "", "| source | says | value |", "|---|---|---|"]
         for side in c.sides:
             where = f"{labels.get(side.article, side.article)} §{side.sentence}"
             out.append(f"| {where} | “{_cell(side.text)}” | {_cell(side.value or '')} |")

@@ -80,6 +80,13 @@ def matrix(brief: Brief) -> list[MatrixRow]:
     return rows
 
 
+def readable(text: str, labels: dict[str, str]) -> str:
+    """Article ids in a generated line (a conflict summary) shown as their outlet labels."""
+    for article, label in sorted(labels.items(), key=lambda kv: -len(kv[0])):
+        text = text.replace(article, label)
+    return text
+
+
 def sentence_text(brief: Brief, article: str, sentence: int) -> str:
     for d in brief.articles:
         if d.article.id == article and 0 <= sentence < len(d.sentences):

@@ -10,9 +10,12 @@ syndication cannot inflate corroboration. Corroboration is measured twice:
   not yet covered, per word of budget (concept coverage after Gillick and Favre 2009).
 
 These are combined with closeness to the cluster's centroid and a lead prior (news puts the
-substance first); sentences are picked greedily with an MMR penalty so the summary does not
-repeat itself. On Multi-News the concept term is worth about one ROUGE-1 point over the sentence
-scores alone (see ``storyline eval summaries``).
+substance first). The set of sentences is chosen exactly (``ilp``: the most concept weight plus
+salience that fits the budget, a backward-pointing sentence only with its predecessor, no
+near-duplicates); the greedy MMR step below then tops up what the budget has left, and is the
+whole selection when ``Weights.exact`` is off or the solver gives no proven optimum. On
+Multi-News the concept term is worth about one ROUGE-1 point over the sentence scores alone, and
+the exact selection about 0.15 over greedy on both halves (see ``storyline eval summaries``).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import ilp
 from .candidates import Key, depends_on_previous, readable, stack, word_count
 
 COPY = 0.95  # sentence cosine above which two sentences are the same text
@@ -42,6 +46,8 @@ class Weights:
     duplicate: float = 0.8  # never choose a sentence this close to one already chosen
     length: float = 0.0  # preference for longer sentences (words / 30)
     coverage: float = 1.0  # new corroborated concepts per word, scaled to [0, 1] per step
+    exact: bool = True  # choose the set by integer programming (``ilp``), greedy only to top up
+    exact_salience: float = 2.0  # weight of salience against concept weight in the program
 
 
 DEFAULT = Weights()
@@ -205,6 +211,33 @@ def corroboration(
     taken = np.zeros(len(keys), dtype=bool)
     closest = np.zeros(len(keys), dtype=np.float32)  # best cosine to a chosen sentence
     total = 0
+    if weights.exact:
+        previous = np.array([row[(d, i - 1)] if i > 0 else -1 for d, i in keys])
+        best = ilp.select(
+            salience,
+            lengths,
+            concepts,
+            weight,
+            eligible=ok,
+            dependent=dependent,
+            previous=previous,
+            similarity=matrix @ matrix.T,
+            # the same overshoot the greedy step allows (none in evaluation, which cuts)
+            budget=int(words * (1 + (slack or 0.0))),
+            duplicate=weights.duplicate,
+            salience_weight=weights.exact_salience,
+        )
+        # most salient first (what survives a cut), each backward-pointing sentence right after
+        # the sentence it needs
+        for j in sorted(best or [], key=lambda j: -float(salience[j])):
+            for k in ([int(previous[j])] if dependent[j] else []) + [j]:
+                if not taken[k]:
+                    chosen.append(k)
+                    taken[k] = True
+                    total += int(lengths[k])
+                    covered |= concepts[k]
+                    closest = np.maximum(closest, matrix @ matrix[k])
+    # greedy: the whole choice, or topping up what the program left of the budget
     while total < words:
         # a sentence that points backwards ("He said ...") may follow the sentence before it
         prev_taken = np.array([i > 0 and taken[row[(d, i - 1)]] for d, i in keys], dtype=bool)
