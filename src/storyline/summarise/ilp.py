@@ -96,6 +96,8 @@ def select(
         constraints=LinearConstraint(matrix, -np.inf, np.array(upper)),
         integrality=np.r_[np.ones(n), np.zeros(m)],
         bounds=Bounds(np.zeros(n + m), high),
+        # presolve buys nothing on programs this small, and HiGHS 1.12 prints a stray debug line
+        # to stdout when it maps a presolved solution back
         options={"time_limit": TIME_LIMIT, "presolve": False},
     )
     if result.status != 0 or result.x is None:
