@@ -39,3 +39,11 @@ def example_brief():
     brief, problems = brief_paths([str(EXAMPLE)], Settings(progress=False))
     assert not problems
     return brief
+
+
+@pytest.fixture(scope="module")
+def bundle(example_dir, nlp, embedder):
+    """(docs, vectors): the example plus an unrelated story, through tests/fixtures/align."""
+    from helpers import align_docs
+
+    return align_docs.bundle(example_dir, nlp)

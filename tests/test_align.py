@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
+from helpers import EXAMPLE_IDS, SETTINGS, align_docs
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "align"))
-
-import align_docs  # noqa: E402
-
-from storyline import align  # noqa: E402
-from storyline.analyse.embed import embed_sentences  # noqa: E402
-from storyline.models import ClaimMention  # noqa: E402
-from storyline.settings import Settings  # noqa: E402
-
-SETTINGS = Settings(progress=False)
-EXAMPLE_IDS = ("000", "001", "002", "003", "004")
-
-
-@pytest.fixture(scope="module")
-def bundle(example_dir, nlp, embedder):
-    return align_docs.bundle(example_dir, nlp)
+from storyline import align
+from storyline.analyse.embed import embed_sentences
+from storyline.models import ClaimMention
 
 
 @pytest.fixture(scope="module")

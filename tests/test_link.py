@@ -5,42 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import analyse_with_spacy
 
 from storyline.link import link_entities, name_key, names_compatible, strip_title, typo_variants
 from storyline.models import AnalysedArticle, Article, Entity, Mention, Sentence
-
-
-def analyse_with_spacy(paths: list[Path], nlp) -> list[AnalysedArticle]:
-    """Sentences and entity mentions straight from spaCy: the input the link stage gets."""
-    docs = []
-    for path in paths:
-        text = path.read_text(encoding="utf-8")
-        lines, offset = [], 0
-        for line in text.split("\n"):
-            if line.strip():
-                lines.append((offset, line))
-            offset += len(line) + 1
-        sentences: list[Sentence] = []
-        for (start, _), parsed in zip(lines, nlp.pipe(line for _, line in lines), strict=True):
-            for s in parsed.sents:
-                mentions = tuple(
-                    Mention(
-                        e.text, e.label_, e.start_char - s.start_char, e.end_char - s.start_char
-                    )
-                    for e in s.ents
-                )
-                sentences.append(
-                    Sentence(
-                        path.stem,
-                        len(sentences),
-                        s.text,
-                        start + s.start_char,
-                        start + s.end_char,
-                        entities=mentions,
-                    )
-                )
-        docs.append(AnalysedArticle(Article(path.stem, text), tuple(sentences)))
-    return docs
 
 
 @pytest.fixture(scope="module")

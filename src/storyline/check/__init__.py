@@ -1,0 +1,129 @@
+"""check: conflicts between sources (and inside one source), each side quoted verbatim.
+
+No contradiction model runs offline, and embeddings do not see contradictions ("on Tuesday" vs
+"on Friday" scores 0.98), so conflicts are found by rules over *related* sentence pairs:
+
+- related = mentions of one aligned claim, or two sentences of one story group whose embeddings
+  are at least ``RELATED_SIMILARITY`` apart; never across story groups;
+- then, within a pair: quantities of one dimension about the same thing (shared words right after
+  the number) that disagree beyond unit conversion ("unit" when the number is the same and the
+  unit differs, else "number"); dates of the same event (event word, who, with whom, where);
+  places of the same arrival; a denial against an unhedged assertion of the same proposition;
+  different actors doing the same thing to the same object.
+
+A pair's link is *strong* when the disagreement is plain, *weak* when it is only partial (a
+"Tuesday or Wednesday" against "Tuesday", an undated arrival against a dated one). Conflicts are
+the connected groups of strong links; a weak link only adds a side to such a group.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+
+from ..align import has_vector
+from ..analyse.embed import SentenceVectors
+from ..models import AnalysedArticle, Claim, Conflict, Sentence
+from ..settings import Settings
+from .actors import (
+    ACTOR_SIMILARITY,
+    COMMUNICATION,
+    actor_links,
+    could_act,
+    parse_acts,
+    same_act_words,
+)
+from .assemble import assemble
+from .dates import DATELINE, EVENT_CLASSES, MAX_DAYS_APART, REPORTING, REPORTING_AHEAD, date_links
+from .denial import CANON, DENIAL, HEDGES, NEGATION, denial_links
+from .links import Key, Link
+from .numbers import MAX_RATIO, TOLERANCE, quantity_links, unit_of
+from .places import ARRIVAL, PLACE_NAMES, broad_places, place_links, place_names
+from .related import NEIGHBOURS, RELATED_SIMILARITY, related_pairs
+
+# The names check.py exported before it became a package, still importable from here.
+__all__ = [
+    "ACTOR_SIMILARITY",
+    "ARRIVAL",
+    "CANON",
+    "COMMUNICATION",
+    "DATELINE",
+    "DENIAL",
+    "EVENT_CLASSES",
+    "HEDGES",
+    "MAX_DAYS_APART",
+    "MAX_RATIO",
+    "NEGATION",
+    "NEIGHBOURS",
+    "RELATED_SIMILARITY",
+    "REPORTING",
+    "REPORTING_AHEAD",
+    "TOLERANCE",
+    "Key",
+    "broad_places",
+    "find_conflicts",
+    "place_names",
+    "unit_of",
+]
+
+
+def find_conflicts(
+    docs: Sequence[AnalysedArticle],
+    claims: Sequence[Claim],
+    vectors: SentenceVectors,
+    settings: Settings,
+    groups: Sequence[tuple[str, ...]] = (),
+) -> tuple[list[Conflict], list[Claim]]:
+    """Conflicts (every side quoted verbatim) and the claims, contested where a side falls."""
+    sentences: dict[Key, Sentence] = {(s.article, s.index): s for d in docs for s in d.sentences}
+    if len(sentences) < 2:
+        return [], list(claims)
+    group_of = {a: k for k, g in enumerate(groups) for a in g}
+    for d in docs:
+        group_of.setdefault(d.article.id, len(group_of) + 1000)
+    pairs = related_pairs(docs, claims, vectors, group_of)
+    links: list[Link] = []
+    actor_pairs: list[tuple[Sentence, Sentence]] = []
+    by_group: dict[int, list[AnalysedArticle]] = defaultdict(list)
+    for d in docs:
+        by_group[group_of[d.article.id]].append(d)
+    broad = {g: broad_places(ds) for g, ds in by_group.items()}
+    PLACE_NAMES.names = place_names(docs)
+    post_days = {
+        (s.article, s.index): d.reference_date(s)
+        for d in docs
+        for s in d.sentences
+        if s.post is not None
+    }
+    for k1, k2 in sorted(pairs):
+        s1, s2 = sentences[k1], sentences[k2]
+        b = broad[group_of[s1.article]]
+        links += quantity_links(s1, s2)
+        links += date_links(s1, s2, b)
+        links += place_links(s1, s2, b, post_days)
+        links += denial_links(s1, s2)
+        if (
+            s1.text != s2.text
+            and could_act(s1)
+            and could_act(s2)
+            and has_vector(vectors, k1)
+            and has_vector(vectors, k2)
+            and float(vectors[k1] @ vectors[k2]) >= ACTOR_SIMILARITY
+            and same_act_words(s1, s2)
+        ):
+            actor_pairs.append((s1, s2))
+    if actor_pairs:  # one parse per sentence, in a batch, only for the few candidate pairs
+        acts = parse_acts({(s.article, s.index): s for pair in actor_pairs for s in pair})
+        for s1, s2 in actor_pairs:
+            links += actor_links(s1, s2, acts)
+
+    conflicts = assemble(links, sentences, docs)
+    contested = {(side.article, side.sentence) for c in conflicts for side in c.sides}
+    checked = [
+        replace(c, status="contested")
+        if any((m.article, m.sentence) in contested for m in c.mentions)
+        else c
+        for c in claims
+    ]
+    return conflicts, checked

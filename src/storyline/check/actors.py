@@ -1,0 +1,99 @@
+"""Actor conflicts: different actors doing the same thing to the same object (needs a parse,
+so only for the few close pairs that pass the cheap filters)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..align import content_words
+from ..models import Sentence
+from .links import Key, Link
+
+ACTOR_SIMILARITY = 0.6
+"""Two sentences must be this close before their actors are compared (it needs a parse)."""
+
+
+COMMUNICATION = frozenset(
+    "say tell report add note quote cite claim believe suggest write warn announce confirm state "
+    "deny insist repeat urge call ask reply describe accuse dismiss".split()
+)
+
+
+_Act = tuple[str, frozenset[str], frozenset[str], str]
+
+
+def name_tokens(name: str) -> set[str]:
+    """The words of a name without titles (also used by the date and place rules)."""
+    return {w for w in content_words(name) if w not in {"president", "leader", "minister", "gen"}}
+
+
+def could_act(s: Sentence) -> bool:
+    return sum(e.label in ("PERSON", "ORG", "GPE", "NORP") for e in s.entities) >= 1
+
+
+def same_act_words(s1: Sentence, s2: Sentence) -> bool:
+    """Cheap filter before parsing: the two sentences share most words outside the names."""
+
+    def rest(s: Sentence) -> set[str]:
+        names = {w for e in s.entities for w in content_words(e.text)}
+        return content_words(s.text) - names
+
+    r1, r2 = rest(s1), rest(s2)
+    return bool(r1 and r2) and len(r1 & r2) / len(r1 | r2) >= 0.4
+
+
+def parse_acts(sentences: dict[Key, Sentence]) -> dict[Key, list[_Act]]:
+    from ..analyse.nlp import parse
+
+    keys = list(sentences)
+    docs = parse([sentences[k].text for k in keys])
+    return {k: _acts(sentences[k], doc) for k, doc in zip(keys, docs, strict=True)}
+
+
+def actor_links(s1: Sentence, s2: Sentence, acts: dict[Key, list[_Act]]) -> list[Link]:
+    out = []
+    acts1, acts2 = acts[(s1.article, s1.index)], acts[(s2.article, s2.index)]
+    for verb, subj1, rest1, who1 in acts1:
+        for verb2, subj2, rest2, who2 in acts2:
+            if verb != verb2 or not subj1 or not subj2 or subj1 & subj2:
+                continue
+            union = rest1 | rest2
+            if not union or len(rest1 & rest2) / len(union) < 0.5:
+                continue
+            out.append(
+                Link(
+                    "actor",
+                    f"Who {verb}",
+                    (s1.article, s1.index),
+                    (s2.article, s2.index),
+                    who1,
+                    who2,
+                    True,
+                )
+            )
+    return out
+
+
+def _acts(s: Sentence, doc: Any) -> list[_Act]:
+    """(verb lemma, subject name words, other content words, subject as written) for action
+    verbs whose subject is a named person, organisation or country."""
+    names = [
+        (e.start, e.end, e.text) for e in s.entities if e.label in ("PERSON", "ORG", "GPE", "NORP")
+    ]
+    out = []
+    for tok in doc:
+        if tok.pos_ != "VERB" or tok.lemma_.lower() in COMMUNICATION:
+            continue
+        subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subj:
+            continue
+        span = doc[subj[0].left_edge.i : subj[0].right_edge.i + 1]
+        who = [n for n in names if n[0] >= span.start_char and n[1] <= span.end_char]
+        if not who:
+            continue
+        # The whole subject phrase: "Prodigy, one-half of Mobb Deep" and "Prodigy, iconic rapper"
+        # are one actor even when the tagger finds different names in them.
+        subj_words = frozenset(name_tokens(span.text))
+        rest = frozenset(content_words(doc[tok.i + 1 : tok.right_edge.i + 1].text))
+        out.append((tok.lemma_.lower(), subj_words, rest, span.text))
+    return out

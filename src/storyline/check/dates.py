@@ -1,0 +1,167 @@
+"""Date conflicts: two dates for the same event (event word, who, with whom, where)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from ..models import Sentence, TimeExpression
+from .actors import name_tokens
+from .links import Key, Link
+from .places import PLACE_NAMES
+
+MAX_DAYS_APART = 14
+"""Dates further apart than this belong to different events (the 2019 summit vs this one)."""
+
+
+EVENT_CLASSES: dict[str, tuple[str, ...]] = {
+    "meeting": ("meet", "met", "meeting", "summit", "talks", "negotiation"),
+    "arrival": (
+        "arrive",
+        "arrival",
+        "crossed into",
+        "crossed the border",
+        "crossing the border",
+        "enter",
+    ),
+    "departure": ("left", "leave", "leaves", "depart"),
+    "launch": ("fired", "fires", "launch"),
+    "visit": ("visit",),
+}
+_SAYING = (
+    r"(said|says|reported|reports|told|announced|confirmed|added|stated|noted|quoted|described|"
+    r"warned|claimed|wrote|according to)"
+)
+REPORTING = re.compile(
+    r"\b" + _SAYING + r"(\s+[\w.’'-]+){0,2}\s+(on\s+)?(late\s+|early\s+|earlier\s+|later\s+)?$",
+    re.I,
+)
+REPORTING_AHEAD = re.compile(r"\b" + _SAYING + r"\b", re.I)
+DATELINE = re.compile(r"^[\s,]*(\d{4}\s*)?\(")
+
+
+@dataclass(frozen=True)
+class _DatedEvent:
+    key: Key
+    classes: frozenset[str]
+    values: tuple[str, ...]
+    text: str  # the time expression(s) as written
+    subjects: frozenset[str]
+    partners: frozenset[str]
+    places: frozenset[str]
+    all_places: frozenset[str]  # with the broad ones ("crossed into Russia")
+
+
+def _events(s: Sentence, broad: set[str]) -> list[_DatedEvent]:
+    times = [t for t in s.times if t.precision == "day"]
+    groups: list[list[TimeExpression]] = []
+    for t in sorted(times, key=lambda t: t.start):
+        if groups and re.fullmatch(r"\s+or\s+", s.text[groups[-1][-1].end : t.start]):
+            groups[-1].append(t)  # "Tuesday or Wednesday": one event, two possible days
+        else:
+            groups.append([t])
+    out = []
+    prev_end = 0
+    for k, g in enumerate(groups):
+        start, end = g[0].start, g[-1].end
+        if REPORTING.search(s.text[max(0, start - 40) : start]) or DATELINE.match(s.text[end:]):
+            prev_end = end
+            continue  # "KCNA said Wednesday", "SEOUL, Sept. 13 (Yonhap)": when it was reported
+        window = (prev_end, start)
+        classes = _classes(s.text[window[0] : window[1]])
+        if not classes:  # "On Monday, the agency ... will meet": the event follows the date
+            nxt = groups[k + 1][0].start if k + 1 < len(groups) else len(s.text)
+            window = (end, nxt)
+            ahead = s.text[window[0] : window[1]]
+            classes = _classes(ahead)
+            said = REPORTING_AHEAD.search(ahead)
+            if said and said.start() < _first_cue(ahead):
+                classes = set()  # "On Sept. 4, the Times reported that ...": a report's date
+        prev_end = end
+        if not classes:
+            continue
+        subjects: set[str] = set()
+        partners: set[str] = set()
+        places: set[str] = set()
+        all_places: set[str] = set()
+        for e in s.entities:
+            if not (window[0] <= e.start and e.end <= window[1]):
+                continue
+            if e.label in ("GPE", "LOC", "FAC") or e.text.lower() in PLACE_NAMES.get():
+                all_places.add(e.text.lower())
+                if e.text.lower() not in broad:
+                    places.add(e.text.lower())
+            elif e.label == "PERSON":
+                before = s.text[max(window[0], e.start - 30) : e.start]
+                (partners if re.search(r"\bwith\b[^,]*$", before) else subjects).update(
+                    name_tokens(e.text)
+                )
+        out.append(
+            _DatedEvent(
+                (s.article, s.index),
+                frozenset(classes),
+                tuple(sorted({t.value for t in g})),
+                s.text[start:end],
+                frozenset(subjects),
+                frozenset(partners),
+                frozenset(places),
+                frozenset(all_places),
+            )
+        )
+    return out
+
+
+def _cue_re(cue: str) -> str:
+    return r"\b" + cue + (r"(?![,)])" if cue == "left" else "")  # "Kim Jong Un, left, steps down"
+
+
+def _classes(text: str) -> set[str]:
+    low = text.lower()
+    return {
+        c for c, cues in EVENT_CLASSES.items() if any(re.search(_cue_re(cue), low) for cue in cues)
+    }
+
+
+def _first_cue(text: str) -> int:
+    low = text.lower()
+    found = [
+        m.start()
+        for cues in EVENT_CLASSES.values()
+        for cue in cues
+        for m in [re.search(_cue_re(cue), low)]
+        if m
+    ]
+    return min(found) if found else len(text)
+
+
+def _days_apart(a: str, b: str) -> int | None:
+    try:
+        return abs((dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days)
+    except ValueError:
+        return None
+
+
+def date_links(s1: Sentence, s2: Sentence, broad: set[str]) -> list[Link]:
+    out = []
+    for e1 in _events(s1, broad):
+        for e2 in _events(s2, broad):
+            if not (e1.classes & e2.classes):
+                continue
+            if e1.subjects and e2.subjects and not (e1.subjects & e2.subjects):
+                continue
+            if e1.partners and e2.partners and not (e1.partners & e2.partners):
+                continue
+            if e1.places and e2.places and e1.places != e2.places:
+                continue  # arriving at Khasan and at the cosmodrome are two events
+            if "arrival" in e1.classes & e2.classes and e1.all_places != e2.all_places:
+                continue  # crossing into Russia on Tuesday, reaching the cosmodrome on Wednesday
+            if set(e1.values) == set(e2.values):
+                continue
+            gaps = [_days_apart(a, b) for a in e1.values for b in e2.values]
+            if any(g is None or g > MAX_DAYS_APART for g in gaps):
+                continue
+            strong = not (set(e1.values) & set(e2.values))
+            topic = "Date of the " + sorted(e1.classes & e2.classes)[0]
+            out.append(Link("date", topic, e1.key, e2.key, e1.text, e2.text, strong))
+    return out
