@@ -51,7 +51,7 @@ def select(
     # concepts worth something and carried by an eligible sentence
     index: dict[Hashable, int] = {}
     carriers: list[list[int]] = []
-    for j in np.flatnonzero(eligible):
+    for j in (int(x) for x in np.flatnonzero(eligible)):
         for c in concepts[j]:
             if weight.get(c, 0.0) > 0:
                 k = index.setdefault(c, len(index))
@@ -80,9 +80,9 @@ def select(
     for k, js in enumerate(carriers):  # z_c <= sum of x_j carrying c
         constraint([(n + k, 1.0)] + [(j, -1.0) for j in js], 0.0)
     constraint([(j, float(lengths[j])) for j in range(n)], float(budget))
-    for j in np.flatnonzero(dependent & eligible):
-        p = int(previous[j])
-        constraint([(int(j), 1.0)] + ([(p, -1.0)] if p >= 0 else []), 0.0)
+    for dep in np.flatnonzero(dependent & eligible):
+        p = int(previous[dep])
+        constraint([(int(dep), 1.0)] + ([(p, -1.0)] if p >= 0 else []), 0.0)
     ok = np.flatnonzero(eligible)
     sims = similarity[np.ix_(ok, ok)]
     for a, b in zip(*np.nonzero(np.triu(sims >= duplicate, 1)), strict=True):
