@@ -58,7 +58,9 @@ def example_claims(example_dir, nlp, embedder) -> list[Claim]:
 
 def _claim_of(claims_: list[Claim]) -> dict[Key, int]:
     # Article ids are "000_<hash>"; the fixture names them by their 3-digit prefix.
-    return {(m.article[:3], m.sentence, m.text): k for k, c in enumerate(claims_) for m in c.mentions}
+    return {
+        (m.article[:3], m.sentence, m.text): k for k, c in enumerate(claims_) for m in c.mentions
+    }
 
 
 def score(claims_: list[Claim], pairs: list[dict]) -> Score:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from nltk.stem.porter import PorterStemmer
+import snowballstemmer
 from rapidfuzz import fuzz
 
 from .analyse.embed import SentenceVectors, embed
@@ -369,8 +369,8 @@ sentences about the arms talks, the trip, the sanctions) reaches cosine 0.6-0.8 
 so the cosine alone is no proof; tuned on tests/fixtures/align/claim_pairs.json for precision."""
 SUPPORT_WEIGHT = 0.06
 """Added per shared *content* stem, weighted by its IDF over the story's mentions (1.0 for a
-rare word; names and reporting verbs excluded): the predicate and its objects ("arrive", "warn", "pay price",
-"artillery shells") are what makes two sentences one proposition."""
+rare word; names and reporting verbs excluded): the predicate and its objects ("arrive",
+"warn", "pay price", "artillery shells") are what makes two sentences one proposition."""
 SUPPORT_CAP = 3.0
 """Lexical support counts up to about three rare words (+0.18): long shared passages are near in
 cosine already."""
@@ -403,7 +403,9 @@ _REPORTING_WORDS = frozenset(
     """say said says tell told report reported reports according cite cited citing claim
     claimed quote quoted add added media agency newspaper""".split()
 )
-_ARRIVAL = re.compile(r"\b(?:cross(?:ed|es|ing)? into|enter(?:ed|s|ing)?|reach(?:ed|es|ing)?)\b", re.I)
+_ARRIVAL = re.compile(
+    r"\b(?:cross(?:ed|es|ing)? into|enter(?:ed|s|ing)?|reach(?:ed|es|ing)?)\b", re.I
+)
 """Ways of saying that someone arrived in a place ("crossed into Russia" = "arrived in Russia");
 only "crossed *into*": crossing a bridge is not an arrival."""
 
@@ -524,7 +526,7 @@ class _Features:
     modality: str
 
 
-_STEMMER = PorterStemmer()
+_STEM = snowballstemmer.stemmer("porter").stemWord  # imports in ms; NLTK takes seconds
 
 
 def _features(m: ClaimMention, sentence: Sentence | None, modality: str) -> _Features:
@@ -541,9 +543,11 @@ def _features(m: ClaimMention, sentence: Sentence | None, modality: str) -> _Fea
         # Names say who and where, dates when: the embedding and the date checks weigh those;
         # the support must come from what is said, so entity and time spans are blanked out.
         chars = list(sentence.text)
-        for span in (*sentence.entities, *sentence.times):
-            if span.start >= lo and span.end <= hi:
-                chars[span.start : span.end] = " " * (span.end - span.start)
+        spans = [(e.start, e.end) for e in sentence.entities]
+        spans += [(t.start, t.end) for t in sentence.times]
+        for start, end in spans:
+            if start >= lo and end <= hi:
+                chars[start:end] = " " * (end - start)
         for e in sentence.entities:
             if e.label in _CLAIM_NAME_LABELS and e.start >= lo and e.end <= hi:
                 names.update(content_words(e.text))
@@ -562,7 +566,7 @@ def _features(m: ClaimMention, sentence: Sentence | None, modality: str) -> _Fea
     for w in content_words(_ARRIVAL.sub("arrived in", text)):
         if w in _REPORTING_WORDS or w[0].isdigit():
             continue
-        stem = _STEMMER.stem(w)
+        stem = _STEM(w)
         stems.add(stem)
     return _Features(
         frozenset(stems),
@@ -577,9 +581,9 @@ def _features(m: ClaimMention, sentence: Sentence | None, modality: str) -> _Fea
 
 
 def _modalities(mentions: Sequence[ClaimMention]) -> list[str]:
-    """"fact" or "prospect" for each mention, from its main predicate (past the reporting verb:
-    in "X said Kim will visit" the predicate is "visit", a prospect). A parse, not the mention's
-    hedge: "Kim crossed into Russia, with talks expected to focus on ..." states a fact."""
+    """Whether each mention states a "fact" or a "prospect", judged from its main predicate, past
+    a reporting verb (in "X said Kim will visit" the predicate is "visit", a prospect). A parse,
+    not the mention's hedge: "Kim crossed into Russia, with talks expected to ..." is a fact."""
     nlp = load_spacy()
     out = []
     for doc in nlp.pipe([m.text for m in mentions]):
@@ -646,7 +650,8 @@ def _pair_score(
     """Cosine, plus support from shared content and the same day, minus disagreements."""
     fi, fj = feats[i], feats[j]
     cos = float(mvecs[i] @ mvecs[j])
-    if cos >= PARAPHRASE_SIMILARITY:
+    denial = "denied" in (fi.hedge, fj.hedge) and fi.hedge != fj.hedge
+    if cos >= PARAPHRASE_SIMILARITY and not denial:
         return cos  # a near-paraphrase needs no further evidence
     support = sum(idf.get(w, 0.0) for w in fi.stems & fj.stems)
     support += NAME_WEIGHT * sum(idf.get(w, 0.0) for w in fi.names & fj.names)
@@ -661,7 +666,7 @@ def _pair_score(
         fj.hedge in _UNCERTAIN and fi.hedge in _FACTUAL
     ):
         score -= UNCERTAIN_PENALTY
-    if "denied" in (fi.hedge, fj.hedge) and fi.hedge != fj.hedge:
+    if denial:
         score -= DENIAL_PENALTY
     if fi.numbers and fj.numbers and not (fi.numbers & fj.numbers):
         score -= NUMBER_PENALTY

@@ -24,7 +24,8 @@ class Settings:
 
     # --- align / check ---
     align_threshold: float = 0.62
-    """Cosine similarity above which two claims from different articles are taken as the same."""
+    """Cosine similarity two claims from different articles need before they are compared at
+    all; being the same claim also takes shared content words and agreeing dates and numbers."""
     copy_threshold: float = 0.9
     """Similarity above which two sentences are taken as copies of one another."""
 
