@@ -114,6 +114,13 @@ def test_python_dash_m_works_the_same(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert out.read_text(encoding="utf-8").startswith("# ")
+    # standard output carries nothing but the briefing (no library chatter), so it pipes into jq
+    proc = subprocess.run(
+        [sys.executable, "-m", "storyline", "brief", str(EXAMPLE), "--format", "json"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["schema"] == "storyline.brief/1"
 
 
 def test_track_then_stories_then_brief_a_story(tmp_path: Path) -> None:

@@ -18,7 +18,10 @@ result never depends on how busy the machine is.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+import contextlib
+import os
+import sys
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -91,15 +94,31 @@ def select(
     matrix = coo_matrix((vals, (rows, cols)), shape=(len(upper), n + m)).tocsr()
     high = np.ones(n + m)
     high[:n] = eligible.astype(float)
-    result = milp(
-        cost,
-        constraints=LinearConstraint(matrix, -np.inf, np.array(upper)),
-        integrality=np.r_[np.ones(n), np.zeros(m)],
-        bounds=Bounds(np.zeros(n + m), high),
-        # presolve buys nothing on programs this small, and HiGHS 1.12 prints a stray debug line
-        # to stdout when it maps a presolved solution back
-        options={"time_limit": TIME_LIMIT, "presolve": False},
-    )
+    with _stdout_silenced():
+        result = milp(
+            cost,
+            constraints=LinearConstraint(matrix, -np.inf, np.array(upper)),
+            integrality=np.r_[np.ones(n), np.zeros(m)],
+            bounds=Bounds(np.zeros(n + m), high),
+            # presolve buys nothing on programs this small, and HiGHS 1.12 prints a stray debug line
+            # to stdout when it maps a presolved solution back
+            options={"time_limit": TIME_LIMIT, "presolve": False},
+        )
     if result.status != 0 or result.x is None:
         return None
     return [int(j) for j in np.flatnonzero(result.x[:n] > 0.5)]
+
+
+@contextlib.contextmanager
+def _stdout_silenced() -> Iterator[None]:
+    """HiGHS (C++) can print debug lines straight to file descriptor 1, which would corrupt a
+    briefing written to standard output; point fd 1 at /dev/null while it solves."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
