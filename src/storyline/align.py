@@ -11,6 +11,7 @@ Three questions, answered from sentence embeddings plus lexical evidence:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import defaultdict
@@ -22,7 +23,7 @@ import snowballstemmer
 from rapidfuzz import fuzz
 
 from .analyse.embed import SentenceVectors, embed
-from .analyse.nlp import load_spacy
+from .analyse.nlp import parse as parse_sentences
 from .models import AnalysedArticle, Claim, ClaimMention, Sentence, SyndicationGroup
 from .settings import Settings
 
@@ -43,9 +44,10 @@ def words(text: str) -> list[str]:
     return [w.lower().strip("'’").replace("’", "'") for w in _WORD.findall(text)]
 
 
-def content_words(text: str) -> set[str]:
+@functools.lru_cache(maxsize=65_536)  # check compares each sentence with many neighbours
+def content_words(text: str) -> frozenset[str]:
     """Lower-cased words that carry meaning (no stopwords), with a crude plural strip."""
-    out = set()
+    out: set[str] = set()
     for w in words(text):
         if w in STOPWORDS or len(w) < 2:
             continue
@@ -54,7 +56,7 @@ def content_words(text: str) -> set[str]:
         if len(w) > 4 and w.endswith("s") and not w.endswith("ss"):
             w = w[:-1]
         out.add(w)
-    return out
+    return frozenset(out)
 
 
 def shingles(text: str, n: int = 3) -> set[tuple[str, ...]]:
@@ -137,7 +139,7 @@ def _doc_vector(doc: AnalysedArticle, vectors: SentenceVectors) -> np.ndarray | 
 
 def _names(doc: AnalysedArticle) -> set[str]:
     """Last word of each name (Kim Jong Un, Mr Kim -> "un"/"kim"; good enough for overlap)."""
-    out = set()
+    out: set[str] = set()
     for s in doc.sentences:
         for m in s.entities:
             if m.label in NAME_LABELS:
@@ -584,9 +586,8 @@ def _modalities(mentions: Sequence[ClaimMention]) -> list[str]:
     """Whether each mention states a "fact" or a "prospect", judged from its main predicate, past
     a reporting verb (in "X said Kim will visit" the predicate is "visit", a prospect). A parse,
     not the mention's hedge: "Kim crossed into Russia, with talks expected to ..." is a fact."""
-    nlp = load_spacy()
     out = []
-    for doc in nlp.pipe([m.text for m in mentions]):
+    for doc in parse_sentences([m.text for m in mentions]):  # whole sentences reuse analyse's parse
         roots = [t for t in doc if t.dep_ == "ROOT"]
         if not roots:
             out.append("fact")

@@ -34,7 +34,7 @@ def could_act(s: Sentence) -> bool:
 def same_act_words(s1: Sentence, s2: Sentence) -> bool:
     """Cheap filter before parsing: the two sentences share most words outside the names."""
 
-    def rest(s: Sentence) -> set[str]:
+    def rest(s: Sentence) -> frozenset[str]:
         names = {w for e in s.entities for w in content_words(e.text)}
         return content_words(s.text) - names
 
