@@ -23,6 +23,7 @@ import sys
 import tarfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "kim-putin-summit-2023"
@@ -87,13 +88,13 @@ def clear_caches() -> None:
     nlp.clear_cache()
 
 
-def throughput(data: Path, limit: int) -> dict[str, float]:
+def throughput(data: Path, limit: int) -> dict[str, Any]:
     from storyline.analyse import analyse
     from storyline.analyse.embed import embed
     from storyline.analyse.nlp import load_spacy
     from storyline.clean import clean
     from storyline.models import Article
-    from storyline.pipeline import brief_articles
+    from storyline.pipeline import StageTimes, brief_articles
     from storyline.settings import Settings
 
     pairs = timeline17_articles(data, limit)
@@ -120,8 +121,9 @@ def throughput(data: Path, limit: int) -> dict[str, float]:
     t_bare = time.perf_counter() - t0
 
     clear_caches()
+    stages = StageTimes()
     t0 = time.perf_counter()
-    brief_articles(cleaned, settings)
+    brief_articles(cleaned, settings, times=stages)
     t_pipeline = time.perf_counter() - t0
     return {
         "articles": len(articles),
@@ -133,6 +135,7 @@ def throughput(data: Path, limit: int) -> dict[str, float]:
         "bare_s": t_bare,
         "pipeline_s": t_pipeline,
         "ratio": t_pipeline / t_bare,
+        "stages": stages.seconds,
     }
 
 
@@ -158,6 +161,8 @@ def main() -> None:
               f"{t['articles_per_s']:.1f} articles/s, {t['words_per_s']:.0f} words/s")
         print(f"whole pipeline {t['pipeline_s']:.1f} s vs bare spaCy pipe + embedding of "
               f"{t['sentences']} sentences {t['bare_s']:.1f} s: ratio {t['ratio']:.2f}x  [target ≤ 1.5x]")
+        for name, seconds in sorted(t["stages"].items(), key=lambda kv: -kv[1]):
+            print(f"  {name:<10} {seconds:6.2f} s")
     else:
         print(f"(no {args.data}: throughput and ratio skipped; pass --data)")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -74,6 +74,7 @@ def containment(a: str, b: str) -> float:
     return len(sa & sb) / min(len(sa), len(sb))
 
 
+@functools.lru_cache(maxsize=65_536)  # asked of every sentence for every pair of articles
 def unquoted_words(text: str) -> int:
     """Words outside quotation marks: a shared quote is the speaker's words, not shared copy."""
     return len(words(_QUOTED.sub(" ", text)))
