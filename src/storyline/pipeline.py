@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from . import align, check, claims, clean, link, summarise, timeline
@@ -145,6 +145,3 @@ def story_title(docs: Sequence[AnalysedArticle]) -> str:
     titled.sort(key=lambda a: (a.published is not None, a.published or "", a.id), reverse=True)
     return titled[0].title or "Untitled story"
 
-
-def with_summary_words(settings: Settings, words: int | None) -> Settings:
-    return settings if words is None else replace(settings, words=words)

@@ -12,6 +12,17 @@ from pathlib import Path
 from typing import Any
 
 
+@dataclass(frozen=True)
+class PRF:
+    precision: float
+    recall: float
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 0.0 if p + r == 0 else 2 * p * r / (p + r)
+
+
 @dataclass
 class EvalResult:
     """Rows of a results table: one row per system, one column per metric."""

@@ -10,22 +10,12 @@ phi4 = 2|K∩R| / (|K|+|R|) (Luo, 2005). Singletons are kept, as in the usual EC
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
+from . import PRF
+
 Cluster = frozenset[Hashable]
-
-
-@dataclass(frozen=True)
-class PRF:
-    precision: float
-    recall: float
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 0.0 if p + r == 0 else 2 * p * r / (p + r)
 
 
 def _clusters(groups: Iterable[Iterable[Hashable]]) -> list[Cluster]:

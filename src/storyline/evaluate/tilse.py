@@ -24,8 +24,9 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
+
+from . import PRF
 
 Timeline = Mapping[date, Sequence[str]]  # date -> the sentences of its daily summary
 
@@ -69,17 +70,6 @@ def ngrams(sentences: Sequence[str], n: int) -> Counter[tuple[str, ...]]:
         toks = rouge_tokens(s)
         out.update(tuple(toks[i : i + n]) for i in range(len(toks) - n + 1))
     return out
-
-
-@dataclass(frozen=True)
-class PRF:
-    precision: float
-    recall: float
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 0.0 if p + r == 0 else 2 * p * r / (p + r)
 
 
 def date_prf(predicted: Timeline, gold: Timeline) -> PRF:

@@ -85,10 +85,3 @@ def readable(text: str, labels: dict[str, str]) -> str:
     for article, label in sorted(labels.items(), key=lambda kv: -len(kv[0])):
         text = text.replace(article, label)
     return text
-
-
-def sentence_text(brief: Brief, article: str, sentence: int) -> str:
-    for d in brief.articles:
-        if d.article.id == article and 0 <= sentence < len(d.sentences):
-            return d.sentences[sentence].text
-    return ""
