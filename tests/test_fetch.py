@@ -188,3 +188,22 @@ def test_read_inputs_dispatches_urls(server: str) -> None:
     result = read_inputs([f"{server}/story", f"{server}/broken"], replace(S))
     assert [a.title for a in result.articles] == ["Floods in Brazil"]
     assert [p.source for p in result.problems] == [f"{server}/broken"]
+
+
+def test_track_cli_names_each_bad_url_and_sets_the_exit_code(server: str, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from storyline.cli import cli
+
+    db = str(tmp_path / "cli.db")
+    bad = [f"{server}/missing", f"{server}/broken", f"{server}/notxml.rss", f"{server}/endless"]
+    some = CliRunner().invoke(cli, ["track", *bad, f"{server}/story", "--db", db, "-q"])
+    assert some.exit_code == 1, some.output
+    errors = [line for line in some.stderr.splitlines() if line.startswith("Error: ")]
+    assert any(f"{server}/missing" in e and "HTTP 404" in e for e in errors)
+    assert any(f"{server}/broken" in e and "HTTP 500" in e for e in errors)
+    assert any(f"{server}/notxml.rss" in e and "not an RSS/Atom feed" in e for e in errors)
+    assert any(f"{server}/endless" in e and "too large" in e for e in errors)
+    assert "Traceback" not in some.stderr
+    none = CliRunner().invoke(cli, ["track", *bad, "--db", str(tmp_path / "other.db"), "-q"])
+    assert none.exit_code == 2
