@@ -15,6 +15,7 @@ from .analyse import analyse
 from .analyse.embed import embed_sentences
 from .errors import InputError
 from .ingest import read_inputs
+from .ingest.metadata import headline_problem
 from .models import AnalysedArticle, Article, Brief
 from .settings import Settings
 
@@ -138,10 +139,24 @@ def brief_paths(
 
 
 def story_title(docs: Sequence[AnalysedArticle]) -> str:
-    """The headline of the latest dated article: a briefing leads with the newest development."""
-    titled = [d.article for d in docs if d.article.title]
+    """The headline of the latest dated article: a briefing leads with the newest development.
+
+    A title that is a date line, a photo credit or a caption ("Image copyright Reuters Image
+    caption ...") is no headline; one in capitals gives way to one in ordinary case.
+    """
+    titled = [
+        d.article for d in docs if d.article.title and headline_problem(d.article.title) is None
+    ]
     if not titled:
         return "Untitled story"
-    titled.sort(key=lambda a: (a.published is not None, a.published or "", a.id), reverse=True)
+    titled.sort(
+        key=lambda a: (
+            not (a.title or "").isupper(),
+            a.published is not None,
+            a.published or "",
+            a.id,
+        ),
+        reverse=True,
+    )
     return titled[0].title or "Untitled story"
 

@@ -75,8 +75,9 @@ def article_from_record(item: Any, where: str, path: Path | None) -> Article:
     text = _str(item, "text", "body", "articleBody", "content")
     html = _str(item, "html")
     url = _str(item, "url", "link")
+    title = _str(item, "title", "headline")
     if text:
-        article = article_from_text(text, path=None, label=where, fmt="json")
+        article = article_from_text(text, path=None, label=where, fmt="json", title=title, url=url)
     elif html:
         article = article_from_html(html, label=where, url=url)
     else:
@@ -87,8 +88,7 @@ def article_from_record(item: Any, where: str, path: Path | None) -> Article:
         "path": str(path) if path is not None else None,
         "url": url or article.url,
     }
-    title = _str(item, "title", "headline")
-    if title:
+    if title and not text:  # with text, the title was checked against it above
         updates["title"] = title
     source = _str(item, "source", "outlet", "site")
     if source:
