@@ -40,6 +40,10 @@ _HEDGE = re.compile(
     r"unconfirmed|claimed)\b",
     re.I,
 )
+_HABIT = re.compile(
+    r"\b(?:generally|usually|typically|normally|traditionally|each\s+year|every\s+year|annually)\b",
+    re.I,
+)
 _CLAUSE_BREAK = re.compile(r"(?:[;,]\s+|\s+(?:and|but|while|whereas)\s+)")
 _STOP = frozenset(
     "a an the of in on at to for from by with and or but as is was were be been are has have had "
@@ -190,10 +194,13 @@ def _proposals(docs: Sequence[AnalysedArticle]) -> list[_Proposal]:
 
 
 def _dates_an_event(s: Sentence, t: TimeExpression) -> bool:
-    """Skip what dates no event: fragments, and coarse dates inside quotations."""
+    """Skip what dates no event: fragments, coarse dates inside quotations, and a month of a
+    habit ("the season generally starts in late October" is every year's)."""
     if len(s.text.split()) < 5:
         return False
     if s.text.lstrip().startswith(("“", '"')) and t.precision != "day":
+        return False
+    if t.relative and t.precision == "month" and _HABIT.search(s.text) and "week" not in t.text:
         return False
     return True
 

@@ -86,7 +86,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"\b(?:(?:in|since|of|by|until|from|during|early|late|mid|before|after)[\s-]+){_YEAR}\b"
             r"(?!\s*(?:%|[-–]\d|,\d))"
             # "a 1999 incident", "the 2005 quake" (not "a 2013 Toyota", "the 2000 residents")
-            r"|\b(?:a|an|the)\s+(?P<year2>(?:1[89]|20)\d\d)(?=\s+(?-i:[a-z]{2,}[a-rt-z])\b)",
+            r"|\b(?:a|an|the)\s+(?P<year2>(?:1[89]|20)\d\d)"
+            r"(?=\s+(?-i:[a-z]{2,}[a-rt-z])\b(?!\s+(?-i:[A-Z])))",  # not "a 2013 gray Camry"
             re.I,
         ),
     ),
