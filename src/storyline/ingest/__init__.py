@@ -15,6 +15,7 @@ import importlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from ..errors import InputError, InternalError, LimitError
@@ -162,7 +163,7 @@ def read_source(
         if article.path and article.path != src.label:
             where = src.label
         try:
-            article = sanitised(article)
+            article = valid_date(sanitised(article))
             check_lines(article, where, settings)
             language = not_english(article.text) if english_only else None
         except InputError as err:
@@ -205,6 +206,26 @@ def sanitised(article: Article) -> Article:
         if new != value:
             changes[f.name] = new
     return replace(article, **changes) if changes else article
+
+
+_YEAR_MONTH = re.compile(r"^\d{4}(-\d{2})?$")  # the contract's YYYY and YYYY-MM
+
+
+def valid_date(article: Article) -> Article:
+    """The article without a publication date that is not a real one ("2023-02-30"), said so."""
+    value = article.published
+    if value is None:
+        return article
+    try:
+        if len(value) == 10:
+            date.fromisoformat(value)
+        elif not (_YEAR_MONTH.match(value) and 1 <= int(value[5:7] or 1) <= 12):
+            raise ValueError(value)
+    except ValueError:
+        note = f'the date found, "{value[:40]}", is not a real date; ignored'
+        evidence = f"{article.published_evidence}; {note}" if article.published_evidence else note
+        return replace(article, published=None, published_evidence=evidence)
+    return article
 
 
 def check_lines(article: Article, where: str, settings: Settings) -> None:
