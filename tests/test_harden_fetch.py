@@ -342,3 +342,41 @@ def test_brief_of_a_url_needs_fetch(servers: Servers) -> None:
     allowed = CliRunner().invoke(cli, ["brief", f"{servers.public}/story-x", "-q", "--fetch",
                                        "--allow-private", "--format", "json"])
     assert allowed.exit_code == 0, allowed.stderr
+
+
+def test_https_goes_to_the_checked_address_and_verifies_the_host_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The guard connects to the address it checked; TLS must still verify the certificate
+    against the host name (SNI), or every https fetch would fail or be unverified."""
+    import shutil
+    import ssl
+    import subprocess
+
+    import httpx
+
+    from storyline.ingest.fetch import Fetcher
+
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+                    "-out", str(cert), "-days", "2", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost"], check=True, capture_output=True)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), make_handler(Log(), {}))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"https://localhost:{httpd.server_address[1]}/story-tls"
+    try:
+        settings = replace(S, allow_private=True)
+        (untrusted,) = Fetcher(settings).fetch_many([url])
+        assert isinstance(untrusted, InputError) and "CERTIFICATE_VERIFY_FAILED" in untrusted.reason
+        monkeypatch.setattr(httpx, "create_ssl_context", lambda **kw: ssl.create_default_context(cafile=str(cert)))
+        (trusted,) = Fetcher(settings).fetch_many([url])
+        assert not isinstance(trusted, InputError), trusted
+        assert trusted.final_url == url and b"Floods in Brazil /story-tls" in trusted.body
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

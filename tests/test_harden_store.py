@@ -193,6 +193,7 @@ def test_two_writers_give_the_stories_one_writer_gives(tmp_path: Path) -> None:
     assert 10 <= len(expected) < 54
 
     two = tmp_path / "two.db"
+    open_store(two).close()  # created beforehand: this test is about assignment, not creation
     start = time.time() + 3.0
     procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(start), str(two), str(records)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
