@@ -14,6 +14,7 @@ from . import __version__
 from .errors import (
     EXIT_INTERNAL,
     EXIT_OK,
+    EXIT_PARTIAL,
     InputError,
     StorylineError,
     UsageError,
