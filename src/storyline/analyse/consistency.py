@@ -57,7 +57,7 @@ def harmonise(docs: Sequence[AnalysedArticle]) -> list[AnalysedArticle]:
     """
     times = [[list(s.times) for s in d.sentences] for d in docs]
     _copied_day_words(docs, times)
-    _one_year_perto_day(docs, times)
+    _one_year_per_day(docs, times)
     out = []
     for d, per_sentence in zip(docs, times, strict=True):
         sentences = tuple(
@@ -72,13 +72,14 @@ def _copied_day_words(
     docs: Sequence[AnalysedArticle], times: list[list[list[TimeExpression]]]
 ) -> None:
     words = [[_content(s.text) for s in d.sentences] for d in docs]
+    shared: dict[tuple[int, int], int] = {}  # (copy, older page) -> sentences they share
     for b, doc in enumerate(docs):
         for k, s in enumerate(doc.sentences):
             relative = [t for t in times[b][k] if t.relative and _DAY_WORD.search(t.text)]
             anchor_b = to_day(doc.reference_date(s))
             if not relative or anchor_b is None or len(words[b][k]) < COPY_MIN_WORDS:
                 continue
-            source = _older_copy(docs, words, b, k, anchor_b)
+            source = _older_copy(docs, words, b, k, anchor_b, shared)
             if source is None:
                 continue
             anchor_a = source
@@ -101,6 +102,7 @@ def _older_copy(
     b: int,
     k: int,
     anchor_b: date,
+    shared: dict[tuple[int, int], int],
 ) -> date | None:
     """The date of the oldest page that sentence k of article b was copied from, if any."""
     mine = words[b][k]
@@ -121,18 +123,21 @@ def _older_copy(
         anchor_a = to_day(other.reference_date(other.sentences[hits[0]]))
         if anchor_a is None or not 0 < (anchor_b - anchor_a).days <= COPY_MAX_DAYS:
             continue
-        shared = sum(
-            1
-            for w in words[b]
-            if len(w) >= COPY_MIN_WORDS
-            and any(len(w & t) >= COPY_SHARE * len(w) for t in words[a] if len(t) >= COPY_MIN_WORDS)
-        )
-        if shared >= 2 and (best is None or anchor_a < best):
+        if (b, a) not in shared:
+            shared[b, a] = sum(
+                1
+                for w in words[b]
+                if len(w) >= COPY_MIN_WORDS
+                and any(
+                    len(w & t) >= COPY_SHARE * len(w) for t in words[a] if len(t) >= COPY_MIN_WORDS
+                )
+            )
+        if shared[b, a] >= 2 and (best is None or anchor_a < best):
             best = anchor_a
     return best
 
 
-def _one_year_perto_day(
+def _one_year_per_day(
     docs: Sequence[AnalysedArticle], times: list[list[list[TimeExpression]]]
 ) -> None:
     groups: dict[str, list[tuple[int, int, int, date]]] = {}

@@ -5,17 +5,24 @@ header can be wrong (a republication dated weeks later), missing, or absent per 
 blog. The text usually says when it was written: news reports the latest events by weekday
 ("the two countries confirmed on Monday", "reported Wednesday").
 
-The rule, applied to the articles of one story:
+The rules, applied to the articles of one story:
 
+0. A page dated only by a yearless dateline ("Mumbai, Nov 11 -") takes the year that puts it
+   nearest the story's own page dates. A page whose text reports the day after its date as
+   news and its date as the day before ("escaped Monday ... again Tuesday" under a Monday) was
+   written the next day.
 1. A dated article is *suspect* when its date lies more than ``MAX_GAP`` days outside the span
-   of the other dated articles and its text dates events by weekday. The other dated articles
-   are *reliable*; their last date ``U`` bounds when the story was reported.
+   of the other dated articles, its text dates events by weekday, and the page carries another
+   outlet's copy or its date is not one the page printed (a follow-up with its own date line
+   keeps it). The other dated articles are *reliable*; their last date ``U`` bounds when the
+   story was reported.
 2. For a suspect or undated article (and for each undated live-blog post) we collect the
    weekdays it names in the past tense. The writing day is the weekday ``W`` among them that
    makes the others fall just before it (the smallest span back from ``W``): {Sunday, Monday}
-   gives Monday. The date is the latest ``W`` on or before ``U``, but not before the latest
-   full date the text itself names (captions included); with no ``U``, the first ``W`` on or
-   after that full date.
+   gives Monday. The date is the ``W`` of the story's span on (or the day before) which most of
+   its reliable articles are dated, the latest on a tie, but not before the latest full date
+   the text itself names (captions included). With no ``U`` an article stays undated: a date
+   its text names dates an event, not the page (a live blog's posts still go by it).
 3. A post that names no weekday takes the date of the post before it (or after it); an undated
    live blog takes the date of its latest post.
 
