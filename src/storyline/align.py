@@ -208,14 +208,29 @@ BLOCK_ROWS = 1024
 _QUOTE_MARK = re.compile(r"[\"“”«»„]")
 _OPENING = "“«„"
 _CLOSING = "”»"
-# "..., the Navy said." / "..., said Captain X." / "..., according to police." / "According to X,":
-# the sentence is the source's statement relayed, like a quotation.
-_ATTRIBUTION = re.compile(
-    r",\s*[\"”]?\s*(?:(?:[\w.'’-]+\s+){0,6}(?:said|says|added|stated|confirmed|told\s+\S+)"
-    r"|(?:said|says|added)\s+(?:[\w.'’,-]+\s*){1,10}|according\s+to\s+[^,]{1,60})\s*[.!]?[\"”]?\s*$"
-    r"|^\s*According\s+to\b",
-    re.I,
-)
+_SAYS = frozenset({"said", "says", "added", "stated", "confirmed"})
+
+
+def attributed(text: str) -> bool:
+    """Whether a sentence relays a source's statement in its own words: "..., the Navy said.",
+    "..., said Captain X.", "..., he told reporters.", "..., according to police.",
+    "According to X, ..." (the clause after the last comma names who said it)."""
+    if re.match(r"\s*According\s+to\b", text, re.I):
+        return True
+    clauses = text.strip().rstrip(".!\"”’' ").split(",")
+    for k in (1, 2):  # ", said Captain X, chief spokesman." has its speaker one comma back
+        if len(clauses) <= k:
+            break
+        tail = [w.lower().strip("\"“”") for w in clauses[-k].split()]
+        tail = [w for w in tail if w]
+        if 1 <= len(tail) <= 8 and (
+            tail[-1] in _SAYS
+            or tail[0] in _SAYS
+            or tail[:2] == ["according", "to"]
+            or (len(tail) >= 2 and tail[-2] == "told")
+        ):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -309,7 +324,7 @@ def _lines(k: int, doc: AnalysedArticle, vectors: SentenceVectors) -> list[_Line
                 len(toks),
                 grams,
                 sum(mask) / len(mask),
-                bool(_ATTRIBUTION.search(sentence.text)),
+                attributed(sentence.text),
             )
         )
     return out

@@ -111,6 +111,8 @@ DESIGNATORS = {
     "office", "agency", "company", "co", "corp", "corporation", "inc", "ltd", "llc", "plc",
     "group", "headquarters", "hq", "branch",
 }  # fmt: skip
+# Words that end a company's name.
+CORPORATE = {"inc", "corp", "corporation", "ltd", "llc", "plc", "co", "company", "holdings"}
 # Leading words that make another place ("South Ozone Park" is not "Ozone Park").
 QUALIFIERS = {
     "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
@@ -388,13 +390,14 @@ def people_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return all(any(_same_part(x, y) for y in rest) for x in short)
 
 
-def name_variant(short: _Raw | tuple[str, ...], long: _Raw | tuple[str, ...]) -> str | None:
-    """How the multi-part name ``short`` is a variant of ``long`` (cores), or None.
+def name_variant(
+    ka: tuple[str, ...], kb: tuple[str, ...], initials: frozenset[str] = frozenset()
+) -> str | None:
+    """How the multi-part name ``ka`` is a variant of ``kb`` (cores), or None. ``initials``:
+    the parts of ``ka`` written as initialisms.
 
-    "typo" and "nickname" are symmetric; "middle", "suffix", "initialism" and "particle" say the
-    longer name adds something to the shorter."""
-    ka, ia = (short.core, short.initials) if isinstance(short, _Raw) else (short, frozenset())
-    kb = long.core if isinstance(long, _Raw) else long
+    "typo" and "nickname" are symmetric; "middle", "suffix" and "initialism" say the longer
+    name adds something to the shorter."""
     if len(ka) < 2 or len(kb) < 2 or ka == kb:
         return None
     if typo_variants(ka, kb):
@@ -413,7 +416,7 @@ def name_variant(short: _Raw | tuple[str, ...], long: _Raw | tuple[str, ...]) ->
         if pa[-1] == pb[-1] and (pa[0] == pb[0] or _same_given(pa[0], pb[0])):
             return "middle"  # "Duncan Rait" / "Duncan Robert Rait", "Raj K. Chohan"
     for i, part in enumerate(ka):
-        if part not in ia or len(part) < 2:
+        if part not in initials or len(part) < 2:
             continue
         n = len(part)
         if (
@@ -428,13 +431,19 @@ def name_variant(short: _Raw | tuple[str, ...], long: _Raw | tuple[str, ...]) ->
 def names_compatible(a: str, b: str) -> bool:
     """Whether two names (titles allowed) may denote one entity, ignoring context:
     the same name, a variant (``name_variant``), a state alias, or one a part of the other."""
-    ka, kb = name_core(name_key(strip_title(a))), name_core(name_key(strip_title(b)))
+    sa, sb = strip_title(a), strip_title(b)
+    ka, kb = name_core(name_key(sa)), name_core(name_key(sb))
     if not ka or not kb:
         return False
-    if ka == kb or "".join(ka) == "".join(kb) or name_variant(ka, kb) or name_variant(kb, ka):
+    if (
+        ka == kb
+        or "".join(ka) == "".join(kb)
+        or name_variant(ka, kb, _initials_of(sa))
+        or name_variant(kb, ka, _initials_of(sb))
+    ):
         return True
-    sa, sb = STATE_ALIASES.get(" ".join(ka)), STATE_ALIASES.get(" ".join(kb))
-    if sa and sa == sb:
+    state_a, state_b = STATE_ALIASES.get(" ".join(ka)), STATE_ALIASES.get(" ".join(kb))
+    if state_a and state_a == state_b:
         return True
     short, long = (ka, kb) if len(ka) < len(kb) else (kb, ka)
     return len(short) == 1 and short[0] in long and len(short[0]) >= 3
@@ -515,7 +524,9 @@ def _raw_mentions(docs: Sequence[AnalysedArticle]) -> Iterable[_Raw]:
                     key=key,
                     label=m.label,
                     titled=any(w in TITLES - _WEAK_TITLES for w in removed),
-                    cue=mention_cue(sent.text[: m.start], m.text, sent.text[m.end :]),
+                    cue=mention_cue(
+                        sent.text[: m.start], re.sub(r"['’]s$", "", m.text), sent.text[m.end :]
+                    ),
                     initials=_initials_of(name),
                 )
 
@@ -604,7 +615,7 @@ def _merge_variants(raws: list[_Raw], groups: _Groups, heads: list[int]) -> None
     for i in multi:
         near = {j for p in set(raws[i].core) for j in by_part[p] if j != i}
         for j in near:
-            how = name_variant(raws[i], raws[j])
+            how = name_variant(raws[i].core, raws[j].core, raws[i].initials)
             if how in ("typo", "nickname"):
                 groups.union(i, j)
             elif how:
@@ -641,15 +652,23 @@ def _merge_variants(raws: list[_Raw], groups: _Groups, heads: list[int]) -> None
 
 def _extends(short: _Raw, long: _Raw, kind_short: str, kind_long: str, personal: bool) -> bool:
     """Whether ``long`` is ``short`` with an organisation's designators added ("Casty" / "Casty
-    store") or a place's with one leading word that is not a qualifier ("Mount Cook National
-    Park" / "Aoraki Mount Cook National Park"). A place plus "Hospital" is a hospital, a person's
-    name is never extended, and "South Ozone Park" is not "Ozone Park"."""
+    store", "Harry Winston" / "Harry Winston Diamond Corp.") or a place's with one leading word
+    that is not a qualifier ("Mount Cook National Park" / "Aoraki Mount Cook National Park").
+    A place plus "Hospital" is a hospital, a titled person's name is never extended, and "South
+    Ozone Park" is not "Ozone Park"."""
     s, ln = short.core, long.core
     if len(ln) <= len(s) or kind_long == "PERSON":
         return False
     if ln[: len(s)] == s:
-        return kind_short not in ("PERSON", "GPE", "LOC") and all(
-            w in DESIGNATORS for w in ln[len(s) :]
+        extra = ln[len(s) :]
+        if all(w in DESIGNATORS for w in extra):
+            return kind_short not in ("PERSON", "GPE", "LOC")
+        # a company named after its founder: "Harry Winston" / "Harry Winston Diamond Corp."
+        return (
+            extra[-1] in CORPORATE
+            and len(extra) <= 3
+            and kind_short not in ("GPE", "LOC")
+            and not personal
         )
     return len(s) >= 2 and ln[1:] == s and ln[0] not in QUALIFIERS and not personal
 
@@ -926,6 +945,10 @@ def _entity_type(
             votes[r.cue or family] += 1
     family = max(votes.items(), key=lambda kv: (kv[1], kv[0] != "person", kv[0]))[0]
     labels = Counter(r.label for r in rs)
+    if any(len(r.key) >= 2 and r.key[-1] in CORPORATE for r in rs) and not any(
+        r.titled or r.cue == "person" for r in rs
+    ):
+        return "ORG"  # "Harry Winston" the jeweller, named with "Harry Winston Diamond Corp."
     if family == "person":
         if not any(r.titled or r.cue == "person" or _full_person(r) for r in rs) and (
             labels.get("GPE") or labels.get("LOC")
