@@ -137,6 +137,11 @@ _LINKING = {
     "of", "were", "are", "was", "is", "include", "included", "including", "identified", "as",
     "such", "like", "namely", "named", "called",
 }  # fmt: skip
+# Words that end the name of a building or a street ("Trump Tower" is no person).
+FACILITIES = {
+    "tower", "towers", "building", "airport", "station", "stadium", "arena", "square", "avenue",
+    "boulevard", "highway", "plaza", "cathedral", "mosque", "church", "temple", "prison", "bridge",
+}  # fmt: skip
 _LOCATIVE = {"in", "near", "outside", "across", "into", "throughout", "toward", "towards", "around"}
 ORG_NOUNS = {
     "newspaper", "daily", "agency", "broadcaster", "channel", "network", "company", "firm",
@@ -461,10 +466,13 @@ def mention_cue(before: str, text: str, after: str) -> str | None:
     region", "Primorsky Krai", "villages of Tonban", "south-west of Bandar Abbas", "Golden,
     Colo."), "located" ("in Vladivostok": a place, if only by the preposition), "org"
     ("newspaper Chosun Ilbo", "U.S. Marshals Service") or "person" ("Comeaux, 49,")."""
-    key = name_key(text)
+    possessive = bool(re.search(r"['’]s$", text.strip()) or re.match(r"['’]s\b", after))
+    key = name_key(re.sub(r"['’]s$", "", text.strip()))
     if not key:
         return None
-    if len(key) >= 2 and key[-1] in PLACE_WORDS and key[-1] not in ("city", "district"):
+    if len(key) >= 2 and (
+        key[-1] in PLACE_WORDS and key[-1] not in ("city", "district") or key[-1] in FACILITIES
+    ):
         return "place"
     if len(key) >= 2 and key[-1] in ORG_WORDS:
         return "org"
@@ -474,7 +482,6 @@ def mention_cue(before: str, text: str, after: str) -> str | None:
     if re.match(r"\s*(?:,\s*\d{1,3}\s*,|\(\d{1,3}\))", after):
         return "person"
     toks = re.findall(r"[\w’'.-]+|,", before[-200:])
-    possessive = re.match(r"['’]s\b", after)
     if toks and toks[-1].lower() in ORG_NOUNS:
         return "org"
     # past a list the mention ends ("the villages of Tonban, Gavarzin and Khaledi")
@@ -524,9 +531,7 @@ def _raw_mentions(docs: Sequence[AnalysedArticle]) -> Iterable[_Raw]:
                     key=key,
                     label=m.label,
                     titled=any(w in TITLES - _WEAK_TITLES for w in removed),
-                    cue=mention_cue(
-                        sent.text[: m.start], re.sub(r"['’]s$", "", m.text), sent.text[m.end :]
-                    ),
+                    cue=mention_cue(sent.text[: m.start], m.text, sent.text[m.end :]),
                     initials=_initials_of(name),
                 )
 
@@ -943,7 +948,9 @@ def _entity_type(
             votes["place" if family in ("person", "place") or one_word_org else family] += 1
         else:
             votes[r.cue or family] += 1
-    family = max(votes.items(), key=lambda kv: (kv[1], kv[0] != "person", kv[0]))[0]
+    # a tie goes to a person only when spaCy read a full name as one
+    full = any(_full_person(r) for r in rs)
+    family = max(votes.items(), key=lambda kv: (kv[1], (kv[0] == "person") == full, kv[0]))[0]
     labels = Counter(r.label for r in rs)
     if any(len(r.key) >= 2 and r.key[-1] in CORPORATE for r in rs) and not any(
         r.titled or r.cue == "person" for r in rs
@@ -991,8 +998,8 @@ def _canonical(rs: list[_Raw], label: str) -> str:
     anything else the most frequent name of several words, the shorter on a tie (a span spaCy
     stretched over a neighbouring word is rarer than the name)."""
     if label == "PERSON":
-        longest = max(len(r.key) for r in rs)
-        pool = [r for r in rs if len(r.key) == longest]
+        longest = max(len(_split_suffix(r.core)[0]) for r in rs)
+        pool = [r for r in rs if len(_split_suffix(r.core)[0]) == longest]
     else:
         pool = [r for r in rs if len(r.key) >= 2] or rs
     counts = Counter(r.name for r in pool)
