@@ -933,21 +933,25 @@ def _entity_type(
     rs: Sequence[_Raw], surnames: Collection[int] = (), ids: Sequence[int] = ()
 ) -> str:
     """The entity's label, voted by its mentions: a cue around a mention ("the Amur region",
-    "newspaper Chosun Ilbo", "Comeaux, 49,") or a title outvotes spaCy's label for that mention,
-    and a lone word taken as a person's surname (``surnames``, by index in ``ids``) votes
-    person: spaCy often reads "Chohan" alone as an organisation, a facility or a place."""
+    "newspaper Chosun Ilbo", "Comeaux, 49,") or a title counts twice, spaCy's label once, and
+    a lone word taken as a person's surname (``surnames``, by index in ``ids``) votes person:
+    spaCy often reads "Chohan" alone as an organisation, a facility or a place."""
     votes: Counter[str] = Counter()
     for k, r in enumerate(rs):
         family = _FAMILY.get(r.label, r.label)
-        if r.titled or (ids and ids[k] in surnames):
+        if r.titled or r.cue == "person":
+            votes["person"] += 2
+        elif ids and ids[k] in surnames:
             votes["person"] += 1
         elif r.cue == "located":
             # "in Huntsville" read as an organisation is a place; "in the Eastern Economic
             # Forum" or "in the Korean War" is not
             one_word_org = r.label == "ORG" and len(r.key) == 1
             votes["place" if family in ("person", "place") or one_word_org else family] += 1
+        elif r.cue:
+            votes[r.cue] += 2  # the story's own words count more than spaCy's guess
         else:
-            votes[r.cue or family] += 1
+            votes[family] += 1
     # a tie goes to a person only when spaCy read a full name as one
     full = any(_full_person(r) for r in rs)
     family = max(votes.items(), key=lambda kv: (kv[1], (kv[0] == "person") == full, kv[0]))[0]
