@@ -231,7 +231,7 @@ def test_exact_selection_beats_greedy_on_the_budget_and_keeps_antecedents():
     common = dict(
         eligible=np.ones(4, dtype=bool),
         previous=np.array([-1, 0, 1, 2]),
-        similarity=np.eye(4),
+        vectors=np.eye(4),
         duplicate=0.9,
         salience_weight=0.0,
     )

@@ -40,3 +40,9 @@ class Settings:
     # --- runtime ---
     batch_size: int = 64
     progress: bool = True
+
+    # --- speed (issue 12) ---
+    embed_precision: str = "auto"
+    """MiniLM's arithmetic: "fp32"; "bf16" (autocast, needs a CPU with native bfloat16); or
+    "auto": $STORYLINE_EMBED_PRECISION when set, else the measured default of
+    ``analyse.embed.AUTO_BF16`` on a CPU with native bf16, else fp32."""
