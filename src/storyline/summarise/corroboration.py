@@ -235,12 +235,12 @@ def corroboration(
     matrix, keys = stack(vectors)
     if not keys:
         return []
-    best = best_matches(vectors)
-    salience = scores(docs, vectors, boost, weights, best)
+    matches = best_matches(vectors)
+    salience = scores(docs, vectors, boost, weights, matches)
     row = {k: j for j, k in enumerate(keys)}
     texts = [docs[d][i] for d, i in keys]
     concepts = [_concepts()(t) for t in texts]
-    src = sources(vectors, best)
+    src = sources(vectors, matches)
     weight = concept_weights(concepts, [src[d] for d, _ in keys])
     covered: set[object] = set()
     lengths = np.array([word_count(t) for t in texts])
