@@ -76,3 +76,9 @@ class Settings:
     ``--allow-network``); everything else non-public stays refused."""
     lock_wait: float = 600.0
     """Seconds a ``track`` run waits for another writer of the same store (``--lock-wait``)."""
+
+    # --- speed (issue 12) ---
+    embed_precision: str = "auto"
+    """MiniLM's arithmetic: "fp32"; "bf16" (autocast, needs a CPU with native bfloat16); or
+    "auto": $STORYLINE_EMBED_PRECISION when set, else the measured default of
+    ``analyse.embed.AUTO_BF16`` on a CPU with native bf16, else fp32."""
