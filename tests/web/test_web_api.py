@@ -147,7 +147,7 @@ def test_story_page_has_every_part_without_javascript(live: Live) -> None:
     for part in ('id="summary"', 'id="timeline"', "<svg", 'id="conflicts"', 'class="grid"', 'id="syndication"',
                  'id="entities"', 'id="sources"', 'class="toc"', 'name="since"'):
         assert part in html, part
-    assert f'href="/articles/' in html and "?s=" in html
+    assert 'href="/articles/' in html and "?s=" in html
     assert "Expected (predictions in the sources)" in html  # predicted events apart
     new = get(live, f"/stories/{live.story}", params={"since": "2000-01-01"}).text
     assert "New since 2000-01-01" in new and "articles tracked since then" in new

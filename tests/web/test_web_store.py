@@ -11,7 +11,15 @@ import pytest
 from storyline.errors import StoreError
 from storyline.models import Article
 from storyline.store import SCHEMA_VERSION, open_store, queries
-from storyline.store.jobs import DONE, FAILED, QUEUED, create_job, fail_unfinished, get_job, update_job
+from storyline.store.jobs import (
+    DONE,
+    FAILED,
+    QUEUED,
+    create_job,
+    fail_unfinished,
+    get_job,
+    update_job,
+)
 from storyline.store.sqlite import _statements, migrate
 
 

@@ -92,6 +92,11 @@ def _report() -> tuple[jinja2.Template, str, str, str]:
     return environment().get_template("brief.html.j2"), css, js, policy
 
 
+def policy() -> str:
+    """The report's Content-Security-Policy (a server sending the file sends it as a header)."""
+    return _report()[3]
+
+
 def render(brief: Brief) -> str:
     template, css, js, policy = _report()
     return template.render(

@@ -227,7 +227,7 @@ def api_story(request: Request, story_id: str) -> StoryDetailOut:
     responses={200: {"content": {"application/json": {"schema": {"type": "object"}}},
                      "description": "A storyline.brief/1 object"}, **ERRORS},
 )
-def api_brief(request: Request, story_id: str) -> Response:
+async def api_brief(request: Request, story_id: str) -> Response:
     site = site_of(request)
     cached = site.story_brief(story_id)
     if cached is None:
@@ -238,7 +238,9 @@ def api_brief(request: Request, story_id: str) -> Response:
         job = ensure_brief(site, story_id)
         doing = f"one is being made (job {job.id}); try again in a moment" if job else "see its page"
         raise NotBriefed(404, f"story {story_id!r} has no briefing yet; {doing}")
-    return Response(cached.json, media_type="application/json")
+    from .pages import send
+
+    return send(request, cached.body, "application/json")
 
 
 @router.get("/schema/brief.json", summary="The JSON schema of storyline.brief/1")

@@ -22,7 +22,7 @@ from ..report import view
 from ..store import queries
 from ..store.jobs import FAILED, Job, get_job, latest_brief_job
 from .api import DATE, list_url, not_found, site_of, story_listing
-from .site import Site
+from .site import Body, Site
 from .uploads import ACCEPTED, mb, read_form
 
 router = APIRouter(include_in_schema=False)
@@ -34,6 +34,14 @@ def hits(snippet: str) -> Markup:
     tags = {queries.HIT_START: "<mark>", queries.HIT_END: "</mark>"}
     parts = re.split(f"([{queries.HIT_START}{queries.HIT_END}])", snippet)
     return Markup("".join(tags.get(p) or str(escape(view.plain(p))) for p in parts))
+
+
+def send(request: Request, body: Body, media_type: str, headers: dict[str, str] | None = None) -> Response:
+    """A cached body, gzipped when the client accepts it (browsers do): compressed once."""
+    extra = {"Vary": "Accept-Encoding", **(headers or {})}
+    if "gzip" in request.headers.get("accept-encoding", "") and len(body.raw) > 1024:
+        return Response(body.gzipped(), media_type=media_type, headers={**extra, "Content-Encoding": "gzip"})
+    return Response(body.raw, media_type=media_type, headers=extra)
 
 
 def page(site: Site, template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -132,11 +140,11 @@ async def story_page(
 
     if job is not None or failed is not None:
         return Response(make(), media_type=HTML)  # shows live progress: not cached
-    body: bytes | None = site.pages.get(key)
+    body: Body | None = site.pages.get(key)
     if body is None:
-        body = await run_in_threadpool(make)
+        body = Body(await run_in_threadpool(make))
         site.pages.put(key, body)
-    return Response(body, media_type=HTML)
+    return send(request, body, HTML)
 
 
 @router.get("/stories/{story_id}/report.html")
@@ -149,14 +157,13 @@ async def story_report(request: Request, story_id: str) -> Response:
             raise not_found(f"story {story_id!r}")
         raise HTTPException(404, f"story {story_id!r} has no briefing yet; open its page to have one made")
     key = ("report", story_id, cached.updated)
-    body: bytes | None = site.pages.get(key)
+    body: Body | None = site.pages.get(key)
     if body is None:
-        body = (await run_in_threadpool(report_html.render, cached.brief)).encode("utf-8")
+        body = Body((await run_in_threadpool(report_html.render, cached.brief)).encode("utf-8"))
         site.pages.put(key, body)
-    _, _, _, policy = report_html._report()
-    return Response(body, media_type=HTML, headers={
+    return send(request, body, HTML, headers={
         "Content-Disposition": f'attachment; filename="storyline-{quote(story_id, safe="")}.html"',
-        "Content-Security-Policy": policy,
+        "Content-Security-Policy": report_html.policy(),
     })
 
 

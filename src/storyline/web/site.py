@@ -4,6 +4,8 @@ thread, the templates, the cache of rendered pages and briefings, and the backgr
 
 from __future__ import annotations
 
+import functools
+import gzip
 import json
 import sqlite3
 import threading
@@ -55,6 +57,23 @@ class StoryBrief:
     brief: Brief
     json: str
     updated: str
+
+    @functools.cached_property
+    def body(self) -> Body:
+        return Body(self.json.encode("utf-8"))
+
+
+class Body:
+    """A response body kept encoded, with its gzip form made on first demand."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+        self._gzip: bytes | None = None
+
+    def gzipped(self) -> bytes:
+        if self._gzip is None:
+            self._gzip = gzip.compress(self.raw, compresslevel=6, mtime=0)
+        return self._gzip
 
 
 class Site:
