@@ -55,7 +55,7 @@ def big_brief(n_articles: int = 200, seed: int = 7) -> Brief:
     claims = []
     for c in range(n_articles * 10):
         status = "corroborated" if c % 10 == 0 else ("contested" if c % 37 == 0 else "single-source")
-        carriers = rng.sample(ids, 2 + c % 6) if status != "single-source" else [rng.choice(ids)]
+        carriers = rng.sample(ids, min(len(ids), 2 + c % 6)) if status != "single-source" else [rng.choice(ids)]
         claims.append(Claim(f"c{c}", _sentence(rng, 20), status, len(carriers),  # type: ignore[arg-type]
                             tuple(ClaimMention(a, rng.randrange(34), "x", hedge="reported") for a in carriers)))
     entities = [Entity(f"e{k}", f"Name {k}", "PERSON" if k % 2 else "ORG", (f"Name {k}", f"N. {k}"),
@@ -63,15 +63,15 @@ def big_brief(n_articles: int = 200, seed: int = 7) -> Brief:
                              for _ in range(1 + k % 9)))
                 for k in range(1636)]
     timeline = [TimelineEvent(f"2023-{1 + k % 12:02d}-{1 + k % 28:02d}", "predicted" if k % 9 == 0 else "occurred",
-                              _sentence(rng, 18), tuple(rng.sample(ids, 1 + k % 4)),
+                              _sentence(rng, 18), tuple(rng.sample(ids, min(len(ids), 1 + k % 4))),
                               (TimeEvidence(rng.choice(ids), rng.randrange(34), "on Tuesday"),))
                 for k in range(286)]
     timeline.sort(key=lambda e: e.date)
     conflicts = [Conflict(f"x{k}", "number", f"Number of delegates: {k} vs {k + 1}",
                           tuple(ConflictSide(a, rng.randrange(34), _sentence(rng, 20), str(k + j))
-                                for j, a in enumerate(rng.sample(ids, 2 + k % 7))))
+                                for j, a in enumerate(rng.sample(ids, min(len(ids), 2 + k % 7)))))
                  for k in range(60)]
-    syndication = [SyndicationGroup(tuple(rng.sample(ids, 2 + k % 20)), "copy" if k % 2 else "shared-wire",
+    syndication = [SyndicationGroup(tuple(rng.sample(ids, min(len(ids), 2 + k % 20))), "copy" if k % 2 else "shared-wire",
                                     "Reuters", 3) for k in range(40)]
     summary = [SummarySentence(_sentence(rng), (Citation(rng.choice(ids), rng.randrange(34)),)) for _ in range(8)]
     return Brief("A big story", "2023-01-01", "2023-12-28", tuple(docs), tuple(entities), tuple(claims),

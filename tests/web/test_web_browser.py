@@ -241,3 +241,30 @@ def test_refused_upload_says_why(live: Live, tab: Tab) -> None:
     expect(page.locator("#add-error")).to_contain_text("'deck.pdf': refused: not a kind of file storyline reads")
     tab.shot("10-refused")
     no_harm(tab)
+
+
+def _luminance(rgb: str) -> float:
+    r, g, b = (int(x) / 255 for x in re.findall(r"\d+", rgb)[:3])
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def test_text_has_readable_contrast(live: Live, tab: Tab) -> None:
+    """WCAG AA: every kind of text on the story page has at least 4.5:1 against its background."""
+    page = tab.page
+    page.goto(f"{live.url}/stories/{live.story}")
+    page.locator("details").evaluate_all("ds => ds.forEach(d => d.open = true)")
+    pairs = page.evaluate("""() => {
+      const bg = e => { for (; e; e = e.parentElement) { const c = getComputedStyle(e).backgroundColor;
+        if (c && c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') return c; } return 'rgb(255, 255, 255)'; };
+      const sel = ['p', '.sub', '.cite', '.absent', '.copy', '.hedge', '.more', '.count', '.date', '.tag',
+                   '.status-contested', '.status-corroborated', 'th', 'td', 'summary', '.meta', 'footer p',
+                   '.site-head a', 'figcaption', 'label'];
+      return sel.flatMap(s => Array.from(document.querySelectorAll(s)).slice(0, 3)
+        .map(e => [s, getComputedStyle(e).color, bg(e)]));
+    }""")
+    assert len(pairs) > 30
+    for selector, fg, bg in pairs:
+        hi, lo = sorted((_luminance(fg), _luminance(bg)), reverse=True)
+        ratio = (hi + 0.05) / (lo + 0.05)
+        assert ratio >= 4.5, f"{selector}: {fg} on {bg} is {ratio:.2f}:1"
