@@ -171,6 +171,16 @@ def story_summary(conn: sqlite3.Connection, story_id: str) -> StorySummary | Non
     return _summary(row) if row else None
 
 
+def story_versions(conn: sqlite3.Connection, story_id: str) -> tuple[str, str | None] | None:
+    """(when the story last changed, when its briefing was made) or None for no such story: the
+    two primary-key lookups a cached page needs to know it is still right."""
+    row = conn.execute(
+        "SELECT s.updated, b.updated FROM stories s LEFT JOIN briefs b ON b.story_id = s.id WHERE s.id = ?",
+        (story_id,),
+    ).fetchone()
+    return (str(row[0]), row[1]) if row else None
+
+
 def count_stories(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM stories").fetchone()[0])
 

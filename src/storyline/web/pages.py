@@ -114,19 +114,21 @@ async def story_page(
     full: bool = False,
 ) -> Response:
     site = site_of(request)
-    story = queries.story_summary(site.conn(), story_id)
-    if story is None:
+    versions = queries.story_versions(site.conn(), story_id)
+    if versions is None:
         raise not_found(f"story {story_id!r}")
-    cached = site.story_brief(story_id)
+    story_updated, brief_updated = versions
     job = failed = None
-    if cached is None or cached.updated < story.updated:
+    if brief_updated is None or brief_updated < story_updated:
         job = ensure_brief(site, story_id)
         if job is None:
             failed = latest_brief_job(site.conn(), story_id)
     since = since or None
-    key = ("story", story_id, cached.updated if cached else None, story.updated, full, since)
+    key = ("story", story_id, brief_updated, story_updated, full, since)
 
     def make() -> bytes:
+        story = queries.story_summary(site.conn(), story_id)
+        cached = site.story_brief(story_id)
         context: dict[str, Any] = {"story": story, "since": since, "full": full, "job": job, "failed": failed,
                                    "links": WebLinks(story_id), "nav": "stories", "version": __version__}
         if cached is not None:
