@@ -49,6 +49,15 @@ def http_get(url: str, timeout: float = 10.0) -> bytes:
         return bytes(r.read())
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far (Linux /proc), to price a request in CPU."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def build_store(folder: Path) -> Path:
     db = folder / "bench.db"
     print(f"building a store from {EXAMPLE.name} (track --brief) …", flush=True)
@@ -203,7 +212,9 @@ def main() -> int:
             pass
         encoding = "identity" if args.no_gzip else "gzip"
         print(f"clients send Accept-Encoding: {encoding}")
+        cpu0 = cpu_seconds(proc.pid) if proc is not None else None
         stats, took = asyncio.run(run_load(host, int(port_s), paths, args.clients, args.duration, encoding))
+        cpu1 = cpu_seconds(proc.pid) if proc is not None else None
         every: list[float] = []
         for path in paths:
             lat = stats.latencies.get(path, [])
@@ -215,6 +226,10 @@ def main() -> int:
         print(f"all: {len(every)} requests in {took:.1f} s: {len(every) / took:.1f} requests/s, "
               f"p50 {percentile(every, .5) * 1000:.1f} ms, p99 {p99:.1f} ms, {errors} errors, "
               f"{stats.bytes / took / 1e6:.1f} MB/s  [target: 0 errors, p99 < 300 ms]")
+        if cpu0 is not None and cpu1 is not None and every:
+            per = (cpu1 - cpu0) / len(every) * 1000
+            print(f"server CPU: {cpu1 - cpu0:.1f} s for {len(every)} requests = {per:.2f} ms per request, "
+                  f"about {1000 / per:.0f} requests/s per idle core (a figure the machine's load does not move much)")
         return 0 if errors == 0 else 1
     finally:
         if proc is not None:
