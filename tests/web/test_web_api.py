@@ -297,3 +297,18 @@ def test_a_store_without_briefings_is_briefed_in_the_background(web_store: Path,
         assert r.status_code == 200 and r.json()["schema"] == "storyline.brief/1"
         assert 'id="conflicts"' in client.get("/stories/s000001").text
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_writes_from_another_site_are_refused(live: Live) -> None:
+    """A page elsewhere cannot post articles into the reader's store (CSRF)."""
+    before = count_articles(live)
+    text = {"text": "Officials said the talks would continue next week in the capital. " * 4}
+    for headers in ({"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
+                    {"Origin": "http://evil.example"}, {"Origin": "null"}):
+        r = httpx.post(live.url + "/add", data=text, headers=headers, timeout=30, follow_redirects=False)
+        assert r.status_code == 403 and "another site" in r.text, headers
+        r = httpx.post(live.url + "/api/articles", data=text, headers=headers, timeout=30)
+        assert error_of(r, 403)["code"] == "refused"
+        r = httpx.post(f"{live.url}/stories/{live.story}/brief", headers=headers, timeout=30, follow_redirects=False)
+        assert r.status_code == 403
+    assert count_articles(live) == before

@@ -10,13 +10,14 @@ from importlib import resources
 from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from ..report import view
 from ..store import queries
 from ..store.jobs import Job, get_job
+from .security import same_origin
 from .site import Site
 from .uploads import read_form
 
@@ -316,8 +317,9 @@ ADD_FORM = {
 @router.post("/articles", status_code=202, response_model=JobOut, summary="Add articles (in the background)",
              description="Paste, upload or give addresses; they are tracked into stories and the changed "
                          "stories briefed again by a background job. Refused uploads answer 400, 413 or 415.",
-             openapi_extra=ADD_FORM,
-             responses={400: {"model": ErrorOut}, 413: {"model": ErrorOut}, 415: {"model": ErrorOut}})
+             openapi_extra=ADD_FORM, dependencies=[Depends(same_origin)],
+             responses={400: {"model": ErrorOut}, 403: {"model": ErrorOut}, 413: {"model": ErrorOut},
+                        415: {"model": ErrorOut}})
 async def api_add(request: Request) -> JSONResponse:
     site = site_of(request)
     add, _ = await read_form(request, site.settings)

@@ -32,7 +32,7 @@ from .site import Site
 
 log = logging.getLogger("storyline.web")
 
-CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large",
+CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 413: "too_large",
          415: "unsupported_type", 422: "invalid_request", 500: "internal_error", 503: "store_unavailable"}
 STATIC = {
     "storyline.css": ("storyline.report", "templates/storyline.css", "text/css; charset=utf-8"),

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
@@ -22,6 +22,7 @@ from ..report import view
 from ..store import queries
 from ..store.jobs import FAILED, Job, get_job, latest_brief_job
 from .api import DATE, list_url, not_found, site_of, story_listing
+from .security import same_origin
 from .site import Body, Site
 from .uploads import ACCEPTED, mb, read_form
 
@@ -169,7 +170,7 @@ async def story_report(request: Request, story_id: str) -> Response:
     })
 
 
-@router.post("/stories/{story_id}/brief")
+@router.post("/stories/{story_id}/brief", dependencies=[Depends(same_origin)])
 def story_rebrief(request: Request, story_id: str) -> RedirectResponse:
     site = site_of(request)
     if queries.story_summary(site.conn(), story_id) is None:
@@ -214,7 +215,7 @@ def add_page(request: Request) -> HTMLResponse:
     return page(site, "add.html.j2", form={}, error=None, **add_context(site))
 
 
-@router.post("/add")
+@router.post("/add", dependencies=[Depends(same_origin)])
 async def add_submit(request: Request) -> Response:
     site = site_of(request)
     try:

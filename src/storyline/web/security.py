@@ -7,6 +7,9 @@ holds, can never run in a reader's browser.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import RequestRefused
@@ -79,3 +82,17 @@ class BodyLimit:
             return message
 
         await self.app(scope, limited, send)
+
+
+def same_origin(request: Request) -> None:
+    """Refuse a write a browser sends from another site (cross-site request forgery: a page
+    elsewhere posting into the reader's local store). Programs that send neither header pass."""
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        allowed = fetch_site in ("same-origin", "none")
+    else:
+        origin = request.headers.get("origin")
+        allowed = origin is None or urlsplit(origin).netloc == request.headers.get("host", "")
+    if not allowed:
+        raise RequestRefused("refused: this request came from another site; "
+                             "add articles from storyline's own pages or with a program", 403)
