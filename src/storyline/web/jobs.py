@@ -173,7 +173,8 @@ class Worker:
         def stored(article_id: str, story_id: str) -> None:
             say(f"stored article {article_id} in story {story_id}")
 
-        report = track(urls, store, self.settings, progress=say, on_stored=stored,
+        # URLs and feed links are fetched, as `track` does by default (`brief` stays offline)
+        report = track(urls, store, replace(self.settings, fetch=True), progress=say, on_stored=stored,
                        articles=iter(articles), clean=True)
         problems = [*problems, *report.problems]
         briefs = {sid: self._brief_story(store, sid, say, f"story {k} of {len(report.changed_stories)}")
