@@ -21,7 +21,16 @@ from ..ingest.text import article_from_text
 from ..models import Article
 from ..settings import Settings
 from ..store import Store, open_store
-from ..store.jobs import DONE, FAILED, RUNNING, Job, create_job, fail_unfinished, update_job
+from ..store.jobs import (
+    DONE,
+    FAILED,
+    RUNNING,
+    Job,
+    create_job,
+    fail_unfinished,
+    get_job,
+    update_job,
+)
 from .uploads import AddRequest, Pasted
 
 log = logging.getLogger("storyline.web")
@@ -132,8 +141,6 @@ class Worker:
                     request.discard()
 
     def run(self, job_id: str) -> None:
-        from ..store.jobs import get_job
-
         with open_store(self.db) as store:
             job = get_job(store.conn, job_id)
             if job is None:
