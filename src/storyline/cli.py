@@ -318,6 +318,37 @@ def stories_cmd(db: Path | None, limit: int | None, as_json: bool) -> int:
     return EXIT_OK
 
 
+@cli.command("serve")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="STORYLINE_DB",
+              help="The store to serve [default: $STORYLINE_DB or ./storyline.db].")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback opens the store to other machines.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@guarded
+def serve_cmd(db: Path | None, host: str, port: int) -> int:
+    """Serve the store as a web app: stories, briefings, articles, adding articles, a JSON API.
+
+    Pages show the briefings `track --brief` keeps in the store; a story without one is briefed
+    in the background. Stop it with Ctrl-C.
+
+    \b
+    Example:
+      storyline track examples/kim-putin-summit-2023 --db stories.db
+      storyline serve --db stories.db          # then open http://127.0.0.1:8000/
+    """
+    from .errors import StoreError
+    from .store import default_path
+    from .web import serve
+
+    path = db if db is not None else default_path()
+    if not path.is_file():
+        raise StoreError(f"{path}: no store there; create one with `storyline track FILES --db {path}` "
+                         "or pass the right path with --db")
+    click.echo(f"storyline: serving {path} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    serve(path, host, port, build_settings(progress=False))
+    return EXIT_OK
+
+
 @cli.command("eval")
 @click.argument("task", type=click.Choice(EVAL_TASKS))
 @click.option("--data", type=click.Path(path_type=Path), required=True,

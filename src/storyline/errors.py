@@ -83,6 +83,17 @@ class UsageError(StorylineError):
     exit_code = 2
 
 
+class RequestRefused(StorylineError):
+    """The web app refuses what a request sent (an upload too big, of a wrong type, a bad name).
+
+    ``status`` is the HTTP status the web app answers with.
+    """
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 # Exit codes of commands that take many inputs: 0 = every input used, 1 = some skipped,
 # 2 = none could be used (or bad usage, a store that cannot be used), 3 = an internal error (a bug;
 # the other inputs were still processed).

@@ -82,3 +82,19 @@ class Settings:
     """MiniLM's arithmetic: "fp32"; "bf16" (autocast, needs a CPU with native bfloat16); or
     "auto": $STORYLINE_EMBED_PRECISION when set, else the measured default of
     ``analyse.embed.AUTO_BF16`` on a CPU with native bf16, else fp32."""
+
+    # --- web (storyline serve) ---
+    web_page_size: int = 20
+    """Stories per page of the story list."""
+    web_max_upload_bytes: int = 5_000_000
+    """Largest file the add page takes; a bigger one is refused with HTTP 413."""
+    web_max_upload_files: int = 20
+    """Most files in one upload."""
+    web_max_request_bytes: int = 30_000_000
+    """Largest request body (all files and fields); checked while it arrives."""
+    web_max_paste_chars: int = 1_000_000
+    """Longest pasted article text."""
+    web_max_urls: int = 20
+    """Most URLs or feeds in one request."""
+    web_cache_pages: int = 256
+    """Rendered pages kept in memory (each is re-rendered only when its story's briefing changes)."""

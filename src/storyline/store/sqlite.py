@@ -546,4 +546,15 @@ def migrate(conn: sqlite3.Connection, version: int, target: int = SCHEMA_VERSION
 
 def _statements(script: str) -> list[str]:
     # executescript() would COMMIT on its own; split so each migration stays one transaction.
-    return [s.strip() for s in script.split(";") if s.strip()]
+    # Split where SQLite says a statement is complete: a trigger body holds ";" of its own.
+    out: list[str] = []
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n\t;"):
+                out.append(pending.strip())
+            pending = ""
+    if pending.strip(" \n\t;"):
+        out.append(pending.strip())
+    return out
