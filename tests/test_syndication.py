@@ -57,6 +57,13 @@ Opposition members said maintenance budgets for rural roads had been cut three y
 Insurers expect claims from shops near the river that were flooded with debris.
 """
 
+# A short report of its own: two facts told much as the wire tells them, and the mayor's words.
+MAYOR = '"It is a dark day for our town and for every family here," the mayor said.\n'
+SHORT = """Eldham bridge: the mayor speaks
+Four people died and at least 17 were hurt when a road bridge collapsed on Tuesday evening in the river town of Eldham, officials said.
+Divers searched through the night against strong currents, recovering the final bodies just before dawn on Wednesday.
+""" + MAYOR
+
 STOCK = """Eldham bridge: families wait for news
 The town of Eldham lies on both banks of a wide river and relies on two crossings for its traffic.
 The victims were taken to hospital.
@@ -80,6 +87,8 @@ def articles(nlp, embedder):
             ("wirecopy", WIRE),
             ("agency", AGENCY),
             ("agencycopy", AGENCY),
+            ("short", SHORT),
+            ("mayorwire", WIRE + MAYOR),
         )
     ]
     docs = {d.article.id: d for d in align_docs.analysed(made)}
@@ -102,6 +111,11 @@ def test_a_rewrite_sharing_facts_and_quotes_in_changed_wording_is_syndication(ar
 def test_a_shared_quotation_of_a_spokesman_is_not_syndication(articles):
     assert _groups(articles, "wire", "own") == []
     assert _groups(articles, "rewrite", "own") == []
+
+
+def test_a_shared_quote_does_not_make_two_paraphrased_facts_a_rewrite(articles):
+    # three shared sentences, all the short report has, but one is only the mayor's words
+    assert _groups(articles, "mayorwire", "short") == []
 
 
 def test_one_exact_narrative_sentence_is_copy_but_a_stock_phrase_is_not(articles):

@@ -563,8 +563,11 @@ def _copied(a: AnalysedArticle, b: AnalysedArticle, shared: list[SharedPair]) ->
         and any(p.framing != "quote" for p in weighed)
     ):
         return True
+    # a rewrite shares many facts in changed wording; quotations both carry prove nothing about
+    # copying (every outlet quotes the same spokesman), so they do not count towards it
+    told = [p for p in weighed if p.framing != "quote"]
     shorter = min(_alignable(a), _alignable(b))
-    return len(weighed) >= max(REWRITE_MIN, REWRITE_SHARE * shorter)
+    return len(told) >= max(REWRITE_MIN, REWRITE_SHARE * shorter)
 
 
 def _alignable(doc: AnalysedArticle) -> int:
