@@ -36,3 +36,18 @@ def test_a_single_article_is_all_single_source(nlp, embedder) -> None:
     assert brief.syndication == ()
     assert not brief.warnings
     assert brief.summary and brief.timeline
+
+
+def test_a_one_sentence_record_is_an_article_but_a_one_line_page_is_not(tmp_path: Path) -> None:
+    from storyline.ingest import read_inputs
+    from storyline.pipeline import clean_articles
+
+    brief = "Four armed robbers made off with diamonds and jewels worth millions from a famed Paris store."
+    (tmp_path / "wire.jsonl").write_text(f'{{"id": "w1", "text": "{brief}"}}\n', encoding="utf-8")
+    (tmp_path / "page.txt").write_text(f"Paris heist\n{brief}\n", encoding="utf-8")
+    settings = Settings(progress=False)
+    read = read_inputs([str(tmp_path / "wire.jsonl"), str(tmp_path / "page.txt")], settings)
+    kept, problems = clean_articles(read.articles, settings)
+    assert [a.id for a in kept] == ["w1"]
+    assert len(problems) == 1 and "page.txt" in str(problems[0])
+    assert "no article text found" in str(problems[0])

@@ -34,6 +34,7 @@ from .ingest.metadata import (
 )
 from .ingest.pagedates import dated_dateline
 from .models import Article, Post, Removed
+from .settings import Settings
 
 COMMENT_RE = re.compile(
     r"^(Leave a (Reply|Comment)|Post a Comment|Add a comment|Join the (conversation|discussion)|"
@@ -363,3 +364,14 @@ class _Page:
             posts=tuple(posts) if posts else self.article.posts,
             authors=self.authors,
         )
+
+
+def too_short(cleaned: Article, settings: Settings) -> str | None:
+    """Why a cleaned article is not briefed, or None. A page needs ``min_words`` of body text
+    (less is a page with no article); a record's own text is the article, however short
+    (wire briefs of one sentence), so it needs only ``min_record_words``."""
+    words = len(cleaned.text.split())
+    need = settings.min_record_words if cleaned.fmt == "json" else settings.min_words
+    if words < need:
+        return f"no article text found ({words} words after removing boilerplate)"
+    return None

@@ -51,14 +51,9 @@ def clean_articles(
         except Exception as exc:
             problems.append(InternalError(where_of(article), exc))
             continue
-        words = len(cleaned.text.split())
-        if words < settings.min_words:
-            problems.append(
-                InputError(
-                    where_of(article),
-                    f"no article text found ({words} words after removing boilerplate)",
-                )
-            )
+        short = clean.too_short(cleaned, settings)
+        if short:
+            problems.append(InputError(where_of(article), short))
             continue
         kept.append(cleaned)
     return kept, problems

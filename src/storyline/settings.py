@@ -13,6 +13,8 @@ class Settings:
     after decompression; more is refused (``--max-bytes``)."""
     min_words: int = 20
     """An article with fewer words of body text than this is reported as having no article."""
+    min_record_words: int = 5
+    """The same for a JSON record's own text: a one-sentence wire brief is an article."""
     fetch_timeout: float = 15.0
     """Total seconds one URL may take, redirects and body included (``--fetch-timeout``)."""
     user_agent: str = "storyline/0.1 (+news briefing tool)"

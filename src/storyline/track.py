@@ -467,13 +467,12 @@ def read_stream(inputs: Sequence[str], settings: Settings) -> Iterator[Article |
 
 def clean_one(article: Article, settings: Settings) -> Article | InputError:
     """``clean.clean``, then the same too-short rule as the single-story pipeline."""
-    from .clean import clean
+    from .clean import clean, too_short
 
     cleaned = clean(article)
-    words = len(cleaned.text.split())
-    if words < settings.min_words:
-        where = article.url or article.path or article.id
-        return InputError(where, f"no article text found ({words} words after removing boilerplate)")
+    short = too_short(cleaned, settings)
+    if short:
+        return InputError(article.url or article.path or article.id, short)
     return cleaned
 
 
