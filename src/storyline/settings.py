@@ -40,3 +40,18 @@ class Settings:
     # --- runtime ---
     batch_size: int = 64
     progress: bool = True
+
+    # --- batch (``storyline batch``: the same stages over a corpus, on a Dask cluster) ---
+    batch_partition_bytes: int = 4_000_000
+    """Input bytes per partition: small files are grouped and large JSONL files split to about this."""
+    batch_name_postings: int = 50
+    """A name links articles for story assignment only where at most this many articles within one
+    time window (``story_idle_days``) carry it: rare names; "Obama" links nothing."""
+    batch_lsh_threshold: float = 0.3
+    """Word-set Jaccard similarity that the MinHash-LSH blocking is tuned to catch."""
+    batch_lsh_perms: int = 64
+    """MinHash permutations per article."""
+    batch_assign_articles: int = 2000
+    """Articles per story-assignment task (whole blocks: a larger block is one task of its own)."""
+    batch_brief_articles: int = 200
+    """Articles per briefing task (whole stories)."""
