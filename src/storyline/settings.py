@@ -47,6 +47,8 @@ class Settings:
     batch_name_postings: int = 50
     """A name links articles for story assignment only where at most this many articles within one
     time window (``story_idle_days``) carry it: rare names; "Obama" links nothing."""
+    batch_block_terms: int = 20
+    """An article's most frequent words link it like names do (where rare in the time window)."""
     batch_lsh_threshold: float = 0.3
     """Word-set Jaccard similarity that the MinHash-LSH blocking is tuned to catch."""
     batch_lsh_perms: int = 64

@@ -80,7 +80,7 @@ def _pick(routed: dict[Any, Any], key: Any) -> Any:
 
 def _digest(settings: Settings, since: str | None, analyse: bool) -> str:
     basis = {"version": __version__, "min_words": settings.min_words, "max_bytes": settings.max_bytes,
-             "perms": settings.batch_lsh_perms, "since": since, "analyse": analyse,
+             "perms": settings.batch_lsh_perms, "terms": settings.batch_block_terms, "since": since, "analyse": analyse,
              "batch_size": settings.batch_size}
     return hashlib.sha1(json.dumps(basis, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -243,9 +243,13 @@ def _run(client: Any, out: Out, parts: Sequence[Any], settings: Settings, since:
     for t in range(ntasks):
         holders = [i for i, f in enumerate(route_futs)
                    if f is not None and (task_of[int(first[i]): int(first[i] + counts[i])] == t).any()]
-        assign_futs.append(client.submit(assign_task, settings, {i: before[i] for i in holders},
-                                         *[client.submit(_pick, route_futs[i], t) for i in holders], pure=False))
+        assign_futs.append(client.submit(
+            assign_task, settings, {i: before[i] for i in holders},
+            {i: client.submit(_pick, route_futs[i], "learn") for i in holders},
+            *[client.submit(_pick, route_futs[i], t) for i in holders], pure=False))
     assigned = gather_with_bar(client, assign_futs, bar("assign stories", len(assign_futs)))
+    if running is not None:  # the corpus's word and name frequencies, for loading a store
+        out.write_pickle(running.result(), "_work", "vocabulary.pkl")
     del assign_futs, route_futs, before, running
     story_of = np.empty(n, dtype=object)
     state_of: dict[int, bytes] = {}

@@ -7,6 +7,9 @@ time window, they share
 - a rare name: a name (``track.names``) that at most ``batch_name_postings`` articles of the same
   time window carry. Keys are (name, window) and (name, next window), so "rare" is judged per
   window: a name that is everywhere one month can still tie a story together another month;
+- a rare word: one of the article's ``batch_block_terms`` most frequent words, rare in the
+  window in the same sense (``track`` scores TF-IDF against a story's sum of articles, so a
+  story's distinctive words tie it together even where two of its articles share no name);
 - a MinHash-LSH band of their word sets (``batch_lsh_threshold``), which catches rewrites and
   copies whatever names they share, and whatever their dates (``track`` lets a quiet story take
   an article this close to it: a late copy, a wrong date).
@@ -67,6 +70,13 @@ def article_keys(rows: Sequence[dict[str, Any]], first_seq: int, window: float, 
                 window_no = int(day) // width
                 out.append((_h(f"n\x00{name}\x00{window_no}"), seq, stored_day, NAME))
                 out.append((_h(f"n\x00{name}\x00{window_no + 1}"), seq, stored_day, NAME))
+        for term in row["terms"]:
+            if day is None:
+                out.append((_h(f"w\x00{term}\x00-"), seq, stored_day, NAME))
+            else:
+                window_no = int(day) // width
+                out.append((_h(f"w\x00{term}\x00{window_no}"), seq, stored_day, NAME))
+                out.append((_h(f"w\x00{term}\x00{window_no + 1}"), seq, stored_day, NAME))
         mh: np.ndarray = row["minhash"]
         for band in range(b):
             chunk = mh[band * r: (band + 1) * r].tobytes()

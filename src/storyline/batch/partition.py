@@ -55,14 +55,16 @@ def worker_name() -> str:
         return "local"
 
 
-def minhash(title: str | None, text: str, perms: int) -> np.ndarray:
-    """MinHash of the article's word set, over ``track``'s own tokens (hashed term ids)."""
+def blocking_features(title: str | None, text: str, settings: Settings) -> tuple[list[int], np.ndarray]:
+    """The article's most frequent terms, and a MinHash of its word set, over ``track``'s own
+    tokens (hashed term ids, title words counted twice)."""
     from datasketch import MinHash
 
-    terms = Vectoriser().counts(title, text)
-    m = MinHash(num_perm=perms, seed=1)
-    m.update_batch([int(t).to_bytes(4, "little") for t in sorted(terms)])
-    return m.hashvalues.astype(np.uint32)
+    counts = Vectoriser().counts(title, text)
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: settings.batch_block_terms]
+    m = MinHash(num_perm=settings.batch_lsh_perms, seed=1)
+    m.update_batch([int(t).to_bytes(4, "little") for t in sorted(counts)])
+    return [int(t) for t, _ in top], m.hashvalues.astype(np.uint32)
 
 
 def error_row(err: InputError, file: str, phase: str) -> dict[str, Any]:
@@ -120,11 +122,11 @@ def run_partition(part: Partition, out_url: str, settings: Settings, since: str 
     articles = [replace(a, id=article_key(a)) for a, _, _, _ in kept]
     rows = []
     for article, (_, file, record, input_id) in zip(articles, kept, strict=True):
+        terms, mh = blocking_features(article.title, article.text, settings)
         rows.append({
             "article": article, "file": file, "record": record, "input_id": input_id,
             "url": article.url, "text_hash": text_hash(article.text), "day": day_number(article.published),
-            "names": names(article.text, article.title),
-            "minhash": minhash(article.title, article.text, settings.batch_lsh_perms),
+            "names": names(article.text, article.title), "terms": terms, "minhash": mh,
         })
     analysis: list[dict[str, Any]] = []
     sentences = 0

@@ -173,31 +173,33 @@ def plan_partitions(pieces: list[Piece], target_bytes: int) -> list[Partition]:
 # --- reading one partition (on a worker) ------------------------------------------------------------
 
 
-def _read(piece: Piece) -> bytes:
+def _read(piece: Piece) -> tuple[bytes, int]:
+    """The piece's bytes, and the file offset they start at."""
     import fsspec
 
     if not is_remote(piece.url) and piece.end is None:
-        return Path(piece.url).read_bytes()
+        return Path(piece.url).read_bytes(), 0
     with fsspec.open(piece.url, "rb") as fh:
         if piece.end is None:
-            return fh.read()  # type: ignore[no-any-return]
+            return fh.read(), 0
         return _line_block(fh, piece.start, piece.end)
 
 
-def _line_block(fh: Any, start: int, end: int) -> bytes:
-    """The whole lines that start in [start, end)."""
+def _line_block(fh: Any, start: int, end: int) -> tuple[bytes, int]:
+    """The whole lines that start in [start, end), and the offset of the first one."""
     if start > 0:
         fh.seek(start - 1)
         fh.readline()  # the rest of a line that started before us (or just its newline)
     else:
         fh.seek(0)
+    first = fh.tell()
     out = io.BytesIO()
     while fh.tell() < end:
         line = fh.readline()
         if not line:
             break
         out.write(line)
-    return out.getvalue()
+    return out.getvalue(), first
 
 
 def read_piece(piece: Piece, settings: Settings) -> Iterator[tuple[Article, str | None] | InputError]:
@@ -207,7 +209,7 @@ def read_piece(piece: Piece, settings: Settings) -> Iterator[tuple[Article, str 
         return
     try:
         if is_remote(piece.url):
-            data = _read(piece)
+            data, _ = _read(piece)
             src = Source(piece.url, piece.kind, data=data)
         else:
             src = Source(piece.url, piece.kind, path=Path(piece.url))
@@ -239,16 +241,17 @@ def _jsonl(piece: Piece, settings: Settings) -> Iterator[tuple[Article, str | No
     import gzip
 
     try:
-        data = _read(piece)
+        data, offset = _read(piece)
         if data[:2] == b"\x1f\x8b":
             data = gzip.decompress(data)
     except (OSError, EOFError) as exc:
         yield InputError(piece.label, f"cannot read the file ({exc})")
         return
     where_base = piece.url
-    offset = piece.start
     for lineno, raw in enumerate(data.split(b"\n"), 1):
-        record = f"line {lineno}" if piece.start == 0 else f"byte {offset}"
+        # a file split into partitions: the byte offset of the line (line numbers would need
+        # every earlier partition read first)
+        record = f"line {lineno}" if piece.start == 0 else f"line at byte {offset}"
         where = f"{where_base} {record}"
         offset += len(raw) + 1
         if not raw.strip():

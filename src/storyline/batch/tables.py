@@ -87,7 +87,8 @@ class Out:
     def _write(self, parts: tuple[str, ...], data: bytes) -> None:
         final = self.path(*parts)
         self.fs.makedirs(final.rsplit("/", 1)[0], exist_ok=True)
-        tmp = f"{final}.{uuid.uuid4().hex[:8]}.tmp"
+        folder, name = final.rsplit("/", 1)
+        tmp = f"{folder}/.{name}.{uuid.uuid4().hex[:8]}.tmp"  # hidden: readers skip it
         with self.fs.open(tmp, "wb") as fh:
             fh.write(data)
         self.fs.mv(tmp, final)
