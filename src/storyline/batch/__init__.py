@@ -348,6 +348,12 @@ def _remove_stale(out: Out, parts: Sequence[Any], names: Sequence[str], stories:
         if part == "inputs" or part in pids or (part.startswith("brief-") and part[6:] in keep):
             continue
         out.remove("errors", f"{part}.parquet")
+    for folder in (*TABLES, "briefs", "_work/parts", "_work/briefs"):  # a killed worker's half-written file
+        if out.exists(folder):
+            for path in out.fs.ls(out.path(folder), detail=False):
+                name = path.rsplit("/", 1)[-1]
+                if name.startswith(".") and name.endswith(".tmp"):
+                    out.fs.rm(path)
     if stories is not None and out.exists("briefs"):
         for path in out.fs.ls(out.path("briefs"), detail=False):
             name = path.rsplit("/", 1)[-1]

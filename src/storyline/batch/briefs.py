@@ -12,6 +12,7 @@ import json
 import time
 import traceback
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -61,9 +62,10 @@ def brief_task(out_url: str, part: str, stories: Sequence[dict[str, Any]], setti
                 brief_json, docs_by_id = _brief(story["id"], members, settings, tables, counts)
                 out.write_bytes(brief_json.encode("utf-8"), "briefs", f"{story['id']}.json")
             except Exception as exc:  # noqa: BLE001 - one story's failure must not stop the run
+                where = traceback.extract_tb(exc.__traceback__)[-1]
                 errors.append({"file": f"story {story['id']}", "record": None, "phase": "brief",
-                               "reason": f"briefing failed: {exc.__class__.__name__}: {exc}; "
-                                         + traceback.format_exc(limit=-1).strip().splitlines()[-1]})
+                               "reason": f"briefing failed: {exc.__class__.__name__}: {exc} "
+                                         f"(at {Path(where.filename).name}:{where.lineno})"})
         articles = [row["article"] for _, row, _ in members]
         for seq, row, extra in members:
             a: Article = docs_by_id[row["article"].id].article if row["article"].id in docs_by_id else row["article"]
