@@ -211,7 +211,8 @@ def test_ids_do_not_depend_on_the_number_of_workers(records_run, tmp_path: Path)
     from distributed import Client, LocalCluster
 
     inputs, settings, _, out = records_run
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
+    # one worker, in this process (no models are needed without briefs)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster, \
             Client(cluster) as one:
         run_batch(inputs, str(tmp_path / "one"), settings, client=one, briefs=False)
     for name, key in (("membership", "article"), ("articles", "id"), ("stories", "id")):
