@@ -15,7 +15,7 @@ from .errors import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, InputError, StorylineErr
 from .settings import Settings
 
 FORMATS = ["markdown", "json", "html"]
-EVAL_TASKS = ["summaries", "timelines", "extraction", "coref", "clustering"]
+EVAL_TASKS = ["summaries", "timelines", "extraction", "coref", "clustering", "stories"]
 
 
 def build_settings(**overrides: Any) -> Settings:
@@ -305,11 +305,16 @@ def batch_cmd(inputs: tuple[str, ...], out_dir: str, scheduler: str | None, work
 @click.argument("task", type=click.Choice(EVAL_TASKS))
 @click.option("--data", type=click.Path(path_type=Path), required=True,
               help="The evaluation data folder (e.g. ../shared/eval/multinews-val).")
-@click.option("--limit", type=click.IntRange(1), help="Use only the first N items (clusters, topics, pages).")
+@click.option("--limit", type=click.IntRange(1), help="Use only the first N items (clusters, topics, pages, stories).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the results as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON instead of text.")
+@click.option("--story", "stories", multiple=True, help="stories: score only this story id (repeatable).")
+@click.option("--briefs", type=click.Path(file_okay=False, path_type=Path),
+              help="stories: score the briefs in DIR/<story-id>.json instead of briefing the articles.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages on stderr.")
 @guarded
-def eval_cmd(task: str, data: Path, limit: int | None, out: Path | None, quiet: bool) -> int:
+def eval_cmd(task: str, data: Path, limit: int | None, out: Path | None, as_json: bool,
+             stories: tuple[str, ...], briefs: Path | None, quiet: bool) -> int:
     """Measure one part of storyline on real data, with baselines in the same run.
 
     \b
@@ -319,24 +324,35 @@ def eval_cmd(task: str, data: Path, limit: int | None, out: Path | None, quiet: 
       storyline eval extraction --data ../shared/eval/article-extraction-benchmark
       storyline eval coref --data ../shared/eval/ecbplus
       storyline eval clustering --data ../shared/eval
+      storyline eval stories --data ../shared/eval/stories-dev
     """
     import importlib
+    import json
 
     from .errors import DataError
 
     if not data.exists():
         raise DataError(f"{data}: no such folder. Pass the data folder with --data PATH.")
+    if (stories or briefs) and task != "stories":
+        raise UsageError("--story and --briefs go with `eval stories`")
     module = importlib.import_module(f".evaluate.{task}", __package__)
     progress = Progress(quiet, delay=0.0)
-    result = module.run(data, limit=limit, progress=progress)
-    click.echo(f"## storyline eval {task} ({result.data})\n")
-    click.echo(result.table())
-    for note in result.notes:
-        click.echo(f"\n- {note}")
+    extra: dict[str, Any] = {"only": stories, "briefs": briefs} if task == "stories" else {}
+    result = module.run(data, limit=limit, progress=progress, **extra)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"## storyline eval {task} ({result.data})\n")
+        click.echo(result.report if result.report is not None else result.table())
+        for note in result.notes:
+            click.echo(f"\n- {note}")
     if out is not None:
         result.write(out)
         click.echo(f"\nresults written to {out}", err=True)
-    return EXIT_OK
+    failed = [s for s in result.extra.get("stories", []) if s.get("error")]
+    for s in failed:
+        click.echo(f"Error: {s['error']}", err=True)
+    return EXIT_PARTIAL if failed else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -33,6 +33,7 @@ class EvalResult:
     rows: dict[str, dict[str, float]]  # system -> metric -> value
     notes: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    report: str | None = None  # a task's own text report, printed instead of the table
 
     def table(self) -> str:
         """A Markdown table, the way the README shows it."""

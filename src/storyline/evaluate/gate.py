@@ -2,7 +2,8 @@
 
 The floors live in ``bench/quality_floors.json``; CI runs the gate through the test suite
 (``tests/test_quality_gate.py``) and ``bench/gate.py`` prints it. Lowering a floor needs a
-``why`` beside it in that file, saying what was traded for it.
+``why`` beside it in that file, saying what was traded for it. A bound written ``{"max": n}``
+is a ceiling instead, for counts that must not rise (trap hits, wrong merges).
 """
 
 from __future__ import annotations
@@ -25,14 +26,16 @@ class Check:
     metric: str
     value: float
     floor: float
+    ceiling: bool = False  # True for counts that must not rise (trap hits, wrong merges)
 
     @property
     def ok(self) -> bool:
-        return self.value >= self.floor
+        return self.value <= self.floor if self.ceiling else self.value >= self.floor
 
     def line(self) -> str:
         verdict = "ok  " if self.ok else "FAIL"
-        return f"{verdict} {self.task:<11} {self.system:<24} {self.metric:<10} {self.value:.4f} (floor {self.floor:.4f})"
+        bound = "at most" if self.ceiling else "floor"
+        return f"{verdict} {self.task:<11} {self.system:<24} {self.metric:<12} {self.value:.4f} ({bound} {self.floor:.4f})"
 
 
 def load_floors(path: Path) -> dict[str, Any]:
@@ -63,5 +66,8 @@ def run_gate(
                 value = result.rows.get(system, {}).get(metric)
                 if value is None:
                     raise DataError(f"gate {task}: no {metric!r} for {system!r} in the results")
-                checks.append(Check(task, system, metric, float(value), float(floor)))
+                # a floor is a minimum; {"max": n} pins a count that must not rise
+                ceiling = isinstance(floor, dict)
+                bound = floor["max"] if ceiling else floor
+                checks.append(Check(task, system, metric, float(value), float(bound), ceiling))
     return checks
