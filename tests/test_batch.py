@@ -244,3 +244,26 @@ def test_cli_prints_the_dashboard_and_a_bar_per_phase(tmp_path: Path, example_di
     bad = subprocess.run([sys.executable, "-m", "storyline", "batch", "nowhere/", "--out", str(tmp_path / "x"),
                           "--since", "yesterday"], capture_output=True, text=True, timeout=60, check=False)
     assert bad.returncode == 2 and "Error: --since 'yesterday' is not a date" in bad.stderr
+
+
+def test_inputs_and_output_through_an_fsspec_url() -> None:
+    """memory:// is process-local, so this cluster's one worker runs in this process."""
+    import fsspec
+    from distributed import Client, LocalCluster
+
+    from storyline.batch.tables import Out
+
+    fs = fsspec.filesystem("memory")
+    lines = (FIXTURES / "multinews.jsonl").read_bytes().splitlines(keepends=True)
+    fs.pipe("/corpus/a.jsonl", b"".join(lines[:10]))
+    fs.pipe("/corpus/b.jsonl", b"".join(lines[10:20]) + b"not json\n")
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster, \
+            Client(cluster) as one:
+        report = run_batch(["memory://corpus/*.jsonl"], "memory://out", Settings(progress=False), client=one,
+                           briefs=False)
+    out = Out("memory://out")
+    assert report.articles == len(out.read_table("articles")) >= 15
+    errors = {(e["file"], e["record"]): e["reason"] for e in out.read_table("errors").to_pylist()}
+    assert "malformed JSON" in errors[("memory:///corpus/b.jsonl", "line 11")]
+    fs.rm("/corpus", recursive=True)
+    fs.rm("/out", recursive=True)

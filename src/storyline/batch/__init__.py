@@ -131,7 +131,11 @@ def run_batch(
     since = check_since(since)
     say = say or (lambda _m: None)
     bar = bar or (lambda _p, _t: (lambda _n: None))
-    out = Out(out_url)
+    try:
+        out = Out(out_url)
+        out.write_bytes(b"", "_work", "probe")  # fail now, not in every task, when OUT is not writable
+    except (OSError, ValueError, ImportError) as exc:
+        raise UsageError(f"--out {out_url}: cannot write there ({exc})") from exc
     report = BatchReport(out=out_url)
     digest = _digest(settings, since, briefs)
 

@@ -100,6 +100,8 @@ def expand_inputs(inputs: list[str] | tuple[str, ...]) -> tuple[list[Piece], lis
         pieces.append(Piece(url, kind, int(info.get("size") or 0), _stamp(info)))
 
     for arg in inputs:
+        if arg.startswith("file://"):
+            arg = arg[len("file://"):]
         try:
             fs, path = _fs(arg)
         except (ImportError, ValueError) as exc:
