@@ -77,7 +77,7 @@ def run(corpus: Path, out: Path, workers: int, partition_mb: float) -> dict[str,
     return {"workers": workers, "articles": report.articles, "stories": report.stories,
             "multi": report.multi_article_stories, "blocks": report.blocks, "largest_block": report.largest_block,
             "partitions": report.partitions, "seconds": seconds, "per_s": report.articles / seconds,
-            "phases": report.seconds, "stages": report.stage_seconds, "startup": startup,
+            "phases": report.seconds, "cpu": report.cpu_seconds, "stages": report.stage_seconds, "startup": startup,
             "peak_mb": report.peak_mb_per_worker, "shuffled": report.shuffled_bytes, "errors": report.errors}
 
 
@@ -107,12 +107,15 @@ def main() -> None:
                   f"{phases}); cluster start and model loading {r['startup']:.1f} s; peak memory per worker "
                   f"{', '.join(f'{p:.0f}' for p in peaks)} MB; {r['stories']} stories ({r['multi']} with more than "
                   f"one article), {r['blocks']} blocks, largest {r['largest_block']}; {r['errors']} errors", flush=True)
-            cost = {k: v * w / max(1, r['articles']) * 1000 for k, v in r["phases"].items()}  # type: ignore[attr-defined]
-            stages = {k: v / max(1, r['articles']) * 1000 for k, v in r["stages"].items()}  # type: ignore[attr-defined]
-            shuffled = {k: v / max(1, r['articles']) for k, v in r["shuffled"].items()}  # type: ignore[attr-defined]
-            print("   worker-ms per article by phase: " + ", ".join(f"{k} {v:.1f}" for k, v in cost.items())
-                  + "; analyse stages: " + ", ".join(f"{k} {v:.1f}" for k, v in stages.items())
-                  + "; bytes moved per article: " + ", ".join(f"{k} {v:.0f}" for k, v in shuffled.items()), flush=True)
+            n = max(1, int(r["articles"]))  # type: ignore[call-overload]
+            wall = {k: v * w / n * 1000 for k, v in r["phases"].items()}  # type: ignore[attr-defined]
+            cpu = {k: v / n * 1000 for k, v in r["cpu"].items()}  # type: ignore[attr-defined]
+            stages = {k: v / n * 1000 for k, v in r["stages"].items()}  # type: ignore[attr-defined]
+            shuffled = {k: v / n for k, v in r["shuffled"].items()}  # type: ignore[attr-defined]
+            print("   per article, worker wall-ms by phase: " + ", ".join(f"{k} {v:.0f}" for k, v in wall.items())
+                  + "; task CPU-ms by phase: " + ", ".join(f"{k} {v:.0f}" for k, v in cpu.items())
+                  + " (analyse: " + ", ".join(f"{k} {v:.0f}" for k, v in stages.items()) + ")"
+                  + "; bytes moved: " + ", ".join(f"{k} {v:.0f}" for k, v in shuffled.items()), flush=True)
         if len(results) >= 2:
             ratio = float(results[-1]["per_s"]) / float(results[0]["per_s"])  # type: ignore[arg-type]
             print(f"speed-up {results[-1]['workers']} workers / {results[0]['workers']} worker: {ratio:.2f}x "

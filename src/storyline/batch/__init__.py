@@ -61,6 +61,7 @@ class BatchReport:
     workers: int = 0
     dashboard: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # summed over tasks, done in this run
     stage_seconds: dict[str, float] = field(default_factory=dict)
     peak_mb_per_worker: dict[str, float] = field(default_factory=dict)
     shuffled_bytes: dict[str, int] = field(default_factory=dict)
@@ -186,6 +187,7 @@ def _run(client: Any, out: Out, parts: Sequence[Any], settings: Settings, since:
     results: list[PartitionResult] = gather_with_bar(client, futures, bar("analyse partitions", len(parts)))
     del futures
     report.seconds["analyse"] = time.perf_counter() - t0
+    report.cpu_seconds["analyse"] = sum(r.cpu_seconds for r in results)
     for r in results:
         report.errors += r.errors
         report.skipped_since += r.skipped_since
@@ -257,7 +259,8 @@ def _run(client: Any, out: Out, parts: Sequence[Any], settings: Settings, since:
     del assign_futs, route_futs, before, running
     story_of = np.empty(n, dtype=object)
     state_of: dict[int, bytes] = {}
-    for rows in assigned:
+    report.cpu_seconds["assign"] = sum(cpu for _, cpu in assigned)
+    for rows, _ in assigned:
         for seq, sid, state in rows:
             story_of[seq] = sid
             if state is not None:
@@ -302,6 +305,7 @@ def _run(client: Any, out: Out, parts: Sequence[Any], settings: Settings, since:
                                         *[client.submit(_pick, f, t) for f in holders], pure=False))
     done = gather_with_bar(client, brief_futs, bar("brief stories" if briefs else "write stories", len(tasks)))
     del brief_futs, route_futs
+    report.cpu_seconds["brief" if briefs else "write"] = sum(d.get("cpu_seconds", 0.0) for d in done)
     for d in done:
         report.errors += d["errors"]  # errors of tasks done before are in their own run's report
         if d.get("worker") and d.get("peak_mb"):

@@ -14,6 +14,7 @@ depend on the number of workers or on the packing of blocks into tasks.
 from __future__ import annotations
 
 import hashlib
+import time
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -90,14 +91,16 @@ def route_articles(out_url: str, pid: str, index: int, first_seq: int, task_of: 
 
 def assign_task(settings: Settings, before: dict[int, Stats | None],
                 learn: dict[int, list[tuple[int, np.ndarray, np.ndarray]]],
-                *parts: Sequence[tuple[Any, ...]]) -> list[tuple[int, str, bytes | None]]:
-    """(seq, story id, tracker state of the story if this is its last article) for each article.
+                *parts: Sequence[tuple[Any, ...]]) -> tuple[list[tuple[int, str, bytes | None]], float]:
+    """(seq, story id, tracker state of the story if this is its last article) for each article,
+    and the CPU seconds the task took.
 
     ``before[p]``: frequencies of the partitions before partition ``p`` (None for the first);
     ``learn[p]``: (seq, term ids, name keys) of every kept article of partition ``p``. The tracker
     state is what ``track`` keeps in the store for a story, so a later ``track`` run on a store
     filled from this output continues these stories.
     """
+    c0 = time.process_time()
     mine = {x[0]: x for part in parts for x in part}
     trackers: dict[int, Tracker] = {}
     vectoriser = Vectoriser()
@@ -140,4 +143,4 @@ def assign_task(settings: Settings, before: dict[int, Stats | None],
             if live_id is not None and tracker.live[slot]:
                 seq, s, _ = out[last_of[live_id]]
                 out[last_of[live_id]] = (seq, s, tracker.state(slot))
-    return out
+    return out, time.process_time() - c0

@@ -48,7 +48,7 @@ def brief_task(out_url: str, part: str, stories: Sequence[dict[str, Any]], setti
     out = Out(out_url)
     if out.exists(*_done(part)):
         return {**out.read_json(*_done(part)), "cached": True}
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     items = {seq: (row, extra) for p in parts for seq, row, extra in p}
     tables: dict[str, list[dict[str, Any]]] = {t: [] for t in TASK_TABLES}
     errors: list[dict[str, Any]] = []
@@ -91,7 +91,8 @@ def brief_task(out_url: str, part: str, stories: Sequence[dict[str, Any]], setti
         out.write_table(table, part, rows)
     out.write_table("errors", f"brief-{part}", errors)
     summary = {"part": part, "stories": len(stories), "articles": len(tables["articles"]),
-               "errors": len(errors), "seconds": time.perf_counter() - t0, "peak_mb": peak_mb(),
+               "errors": len(errors), "seconds": time.perf_counter() - t0,
+               "cpu_seconds": time.process_time() - c0, "peak_mb": peak_mb(),
                "worker": worker_name()}
     out.write_json(summary, *_done(part))
     return {**summary, "cached": False}
