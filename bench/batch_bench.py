@@ -1,8 +1,8 @@
 """Benchmark `storyline batch`: articles/s on 1 and 2 workers over the same corpus, peak memory
 per worker, the speed-up, and the per-article costs behind the README's cost model.
 
-The corpus is the Timeline17 dev articles and the Multi-News validation documents, repeated to
-reach ``--articles``: copy r of a document gets a new id, one added sentence naming the copy
+The corpus is the Timeline17 dev articles and the Multi-News validation documents, shuffled with a
+fixed seed and repeated to reach ``--articles``: copy r of a document gets a new id, one added sentence naming the copy
 (so it is not a duplicate) and, when dated, a date 30 days after copy r-1. It is written as
 JSONL files of 500 records in a temporary folder. Each worker count runs on a fresh LocalCluster
 of worker processes (one thread, torch on one thread), into a fresh output folder; the time is
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import shutil
 import sys
 import tempfile
@@ -35,6 +36,7 @@ def write_corpus(data: Path, size: int, folder: Path) -> int:
 
     docs = load_timeline17(data / "timeline17-dev") + load_multinews(data / "multinews-val")
     docs, _ = dedup(docs)
+    random.Random(13).shuffle(docs)  # a mixed stream: not one topic's (or one outlet's) pages in a row
     written, copy, chunk = 0, 0, 0
     lines: list[str] = []
     while written < size:
