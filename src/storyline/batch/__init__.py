@@ -276,7 +276,10 @@ def _run(client: Any, out: Out, parts: Sequence[Any], settings: Settings, since:
     report.stories = len(members)
     report.multi_article_stories = sum(1 for m in members.values() if len(m) > 1)
     order = list(members)  # by first article: dict order follows the seq loop
-    task_of_story = _pack([len(members[s]) for s in order], settings.batch_brief_articles)
+    # At most batch_brief_articles per task, and enough tasks to keep every worker busy on a small
+    # corpus (task names then depend on the worker count: a rerun on another count re-briefs).
+    target = max(1, min(settings.batch_brief_articles, -(-(n - int(dropped.sum())) // (4 * max(1, report.workers)))))
+    task_of_story = _pack([len(members[s]) for s in order], target)
     tasks: list[list[dict[str, Any]]] = [[] for _ in range(max(task_of_story, default=-1) + 1)]
     brief_task_of = np.full(n, -1, dtype=np.int64)
     for sid, t in zip(order, task_of_story, strict=True):
