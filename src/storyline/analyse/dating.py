@@ -186,7 +186,9 @@ def _explain(
         head = f"page date {article.published}"
         if article.published_evidence:
             head += f" ({article.published_evidence})"
-        head += f" lies {why}, but the text reports {_quote(mentions, wd, False)} as news"
+        # ``why`` is None when the page date is not a real date ("2023-02-30"): never "lies None".
+        head += f" lies {why}" if why else " is not a valid date"
+        head += f", but the text reports {_quote(mentions, wd, False)} as news"
     else:
         head = f"no publication date; the text reports {_quote(mentions, wd, False)} as news"
     future = _quote(mentions, wd, True)

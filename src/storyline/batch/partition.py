@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InputError
+from ..errors import InputError, InternalError
 from ..settings import Settings
 from ..store import article_key, text_hash
 from ..track import Vectoriser, clean_one, day_number, names
@@ -109,7 +109,10 @@ def run_partition(part: Partition, out_url: str, settings: Settings, since: str 
                     errors.append(error_row(item, piece.url, "ingest"))
                     continue
                 raw_article, record = item
-                cleaned = clean_one(raw_article, settings)
+                try:
+                    cleaned = clean_one(raw_article, settings)
+                except Exception as exc:  # noqa: BLE001 - a bug costs this article only
+                    cleaned = InternalError(raw_article.url or piece.url, exc)
                 if isinstance(cleaned, InputError):
                     row = error_row(cleaned, piece.url, "clean")
                     errors.append({**row, "record": record or row["record"] or raw_article.url})
@@ -141,6 +144,7 @@ def run_partition(part: Partition, out_url: str, settings: Settings, since: str 
         # worker did before (the same input gives the same output on any number of workers).
         nlp_module.clear_cache()
         embed_module.clear_cache()
+        embed_module.use_precision(settings.embed_precision)
         raw = timed("spacy", lambda: split_sentences(articles, settings))
         docs = undated(articles, raw)
         vectors = timed("embed", lambda: embed_module.embed_sentences(docs, settings.batch_size))

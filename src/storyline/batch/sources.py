@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, InternalError
 from ..ingest import reader_for
 from ..ingest.language import not_english
 from ..ingest.records import article_from_record
@@ -230,6 +230,9 @@ def read_piece(piece: Piece, settings: Settings) -> Iterator[tuple[Article, str 
     except OSError as exc:
         yield InputError(piece.label, f"cannot read the file ({exc})")
         return
+    except Exception as exc:  # noqa: BLE001 - a reader's bug costs this input only
+        yield InternalError(piece.label, exc)
+        return
     yield from problems
     if not articles and not problems:
         yield InputError(piece.label, "no articles found in this input")
@@ -275,6 +278,9 @@ def _jsonl(piece: Piece, settings: Settings) -> Iterator[tuple[Article, str | No
             article = article_from_record(item, where, None)
         except InputError as err:
             yield err
+            continue
+        except Exception as exc:  # noqa: BLE001 - a bug costs this record only
+            yield InternalError(where, exc)
             continue
         yield _english(replace(article, path=piece.url), where, record)
 
