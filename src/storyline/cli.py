@@ -349,6 +349,68 @@ def serve_cmd(db: Path | None, host: str, port: int) -> int:
     return EXIT_OK
 
 
+@cli.command("batch")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", "out_dir", required=True,
+              help="Output folder: Parquet tables and one JSON briefing per story (a local path or an "
+                   "fsspec URL every worker can reach). A rerun into the same folder only does what is missing.")
+@click.option("--scheduler", help="Address of a running Dask scheduler, tcp://HOST:PORT "
+                                  "[default: start a LocalCluster on this machine].")
+@click.option("--workers", type=click.IntRange(1), help="Worker processes of the LocalCluster [default: one per CPU].")
+@click.option("--since", help="Only articles published on or after DATE (YYYY-MM-DD); undated ones are kept.")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also fill this store from the output, so `stories`, `brief --story` and `serve` see it.")
+@click.option("--briefs/--no-briefs", default=True, show_default=True,
+              help="--no-briefs stops after story assignment (articles, stories, membership; no models loaded).")
+@click.option("--partition-mb", type=click.FloatRange(0.01), help="Input megabytes per partition [default: 4].")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars on stderr.")
+@guarded
+def batch_cmd(inputs: tuple[str, ...], out_dir: str, scheduler: str | None, workers: int | None,
+              since: str | None, db: Path | None, briefs: bool, partition_mb: float | None, quiet: bool) -> int:
+    """Stories and briefings for a whole corpus, on a Dask cluster (the stages of brief and track).
+
+    INPUTS are files, folders or globs of JSONL, WARC(.gz), HTML or text, local or any fsspec URL
+    (s3://..., gcs://... with the matching fsspec package installed). Exit code: 0 when every
+    input and record was used, 1 when some were not (listed in OUT/errors), 2 when none was.
+
+    \b
+    Example:
+      storyline batch examples/kim-putin-summit-2023 --out out/
+      storyline batch 'crawl/*.jsonl.gz' --out s3://bucket/run1 --scheduler tcp://10.0.0.5:8786
+      storyline batch crawl/ --out out/ --workers 8 --since 2024-05-01 --db stories.db
+    """
+    from .batch import run_batch
+    from .batch.cluster import rich_bars
+    from .errors import EXIT_FAILED
+
+    if scheduler and workers:
+        raise UsageError("--workers sizes the local cluster; with --scheduler the cluster has its own workers")
+    overrides: dict[str, Any] = {"progress": not quiet}
+    if partition_mb:
+        overrides["batch_partition_bytes"] = int(partition_mb * 1_000_000)
+    settings = build_settings(**overrides)
+    say = (lambda _m: None) if quiet else (lambda m: click.echo(f"storyline: {m}", err=True))
+    bar, stop = rich_bars(not quiet)
+    try:
+        report = run_batch(list(inputs), out_dir, settings, scheduler=scheduler, workers=workers, since=since,
+                           briefs=briefs, bar=bar, say=say)
+    finally:
+        stop()
+    click.echo(report.summary())
+    if report.errors:
+        click.echo(f"Error: {report.errors} inputs, records or stories could not be used; "
+                   f"they are listed in {out_dir}/errors (file, record, reason)", err=True)
+    if db is not None:
+        from .batch.load import fill_store
+        from .store import open_store
+
+        with open_store(db) as store:
+            click.echo(fill_store(out_dir, store, say).summary())
+    if not report.articles:
+        return EXIT_FAILED
+    return EXIT_PARTIAL if report.errors else EXIT_OK
+
+
 @cli.command("eval")
 @click.argument("task", type=click.Choice(EVAL_TASKS))
 @click.option("--data", type=click.Path(path_type=Path), required=True,

@@ -12,11 +12,11 @@ from typing import TypeVar
 
 from . import align, check, claims, clean, link, summarise, timeline
 from .analyse import analyse
-from .analyse.embed import embed_sentences, use_precision
+from .analyse.embed import SentenceVectors, embed_sentences, use_precision
 from .errors import InputError, InternalError, StorylineError
 from .ingest import read_inputs
 from .ingest.metadata import headline_problem
-from .models import AnalysedArticle, Article, Brief
+from .models import AnalysedArticle, Article, Brief, ClaimMention
 from .settings import Settings
 
 Progress = Callable[[str], None]
@@ -73,23 +73,57 @@ def brief_articles(
     """Brief articles that are already ingested and cleaned."""
     settings = settings or Settings()
     times = times or StageTimes()
+    docs, vectors = analyse_and_embed(articles, settings, progress, times)
+    return brief_analysed(docs, vectors, settings, progress, times)
+
+
+def analyse_and_embed(
+    articles: Sequence[Article],
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+    times: StageTimes | None = None,
+) -> tuple[list[AnalysedArticle], SentenceVectors]:
+    """Sentences, entities and dates of the articles of one story, and their sentence vectors."""
+    settings = settings or Settings()
+    times = times or StageTimes()
     say = progress or (lambda _msg: None)
     use_precision(settings.embed_precision)  # a bad value fails before any work
-
     say("analysing sentences, entities and dates")
     docs: list[AnalysedArticle] = times.run("analyse", lambda: analyse(articles, settings))
     say("embedding sentences")
     vectors = times.run("embed", lambda: embed_sentences(docs, settings.batch_size))
+    return docs, vectors
+
+
+def brief_analysed(
+    docs: Sequence[AnalysedArticle],
+    vectors: SentenceVectors,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+    times: StageTimes | None = None,
+    mentions: Sequence[ClaimMention] | None = None,
+) -> Brief:
+    """Brief one story from its analysed articles and their sentence vectors.
+
+    ``mentions``: the claims of these articles when they were already extracted (``batch``
+    extracts them per partition, next to the parse they need).
+    """
+    settings = settings or Settings()
+    times = times or StageTimes()
+    say = progress or (lambda _msg: None)
+    docs = list(docs)
     say("linking entities")
     entities = times.run("link", lambda: link.link_entities(docs))
-    say("finding claims and their speakers")
-    mentions = times.run("claims", lambda: claims.extract_claims(docs))
+    if mentions is None:
+        say("finding claims and their speakers")
+        mentions = times.run("claims", lambda: claims.extract_claims(docs))
+    found = list(mentions)
     say("aligning claims across sources")
     groups = times.run("align", lambda: align.story_groups(docs, vectors, settings))
     syndication = times.run("align", lambda: align.find_syndication(docs, vectors, settings))
     aligned = times.run(
         "align",
-        lambda: align.align_claims(docs, mentions, vectors, syndication, settings, groups=groups),
+        lambda: align.align_claims(docs, found, vectors, syndication, settings, groups=groups),
     )
     say("checking for conflicts")
     conflicts, checked = times.run(

@@ -100,3 +100,20 @@ class Settings:
     """Most URLs or feeds in one request."""
     web_cache_pages: int = 256
     """Rendered pages kept in memory (each is re-rendered only when its story's briefing changes)."""
+
+    # --- batch (``storyline batch``: the same stages over a corpus, on a Dask cluster) ---
+    batch_partition_bytes: int = 4_000_000
+    """Input bytes per partition: small files are grouped and large JSONL files split to about this."""
+    batch_name_postings: int = 50
+    """A name links articles for story assignment only where at most this many articles within one
+    time window (``story_idle_days``) carry it: rare names; "Obama" links nothing."""
+    batch_block_terms: int = 20
+    """An article's most frequent words link it like names do (where rare in the time window)."""
+    batch_lsh_threshold: float = 0.3
+    """Word-set Jaccard similarity that the MinHash-LSH blocking is tuned to catch."""
+    batch_lsh_perms: int = 64
+    """MinHash permutations per article."""
+    batch_assign_articles: int = 2000
+    """Articles per story-assignment task (whole blocks: a larger block is one task of its own)."""
+    batch_brief_articles: int = 200
+    """Articles per briefing task (whole stories)."""

@@ -39,8 +39,21 @@ def _post_of(article: Article, offset: int) -> int | None:
     return found
 
 
+RawSentence = tuple[int, int, str, int | None, tuple[Mention, ...]]
+"""(start, end, text, post, entity mentions) of a sentence, before its dates are resolved."""
+
+
 def analyse(articles: Sequence[Article], settings: Settings | None = None) -> list[AnalysedArticle]:
     """Sentences with entities, quantities and resolved dates, for each article."""
+    return date_sentences(articles, split_sentences(articles, settings))
+
+
+def split_sentences(articles: Sequence[Article], settings: Settings | None = None) -> list[list[RawSentence]]:
+    """The spaCy pass: sentences and entity mentions of each article (no dates yet).
+
+    Article by article, so it can run on any grouping of articles; ``date_sentences`` then
+    needs the articles of one story together (dates are reconciled across a story).
+    """
     settings = settings or Settings()
     nlp = load_spacy()
     lines = [
@@ -50,8 +63,7 @@ def analyse(articles: Sequence[Article], settings: Settings | None = None) -> li
     ]
     docs = nlp.pipe((line for _, _, line in lines), batch_size=settings.batch_size)
 
-    # (start, end, text, post, mentions) per article; dates come after reconciliation
-    raw: list[list[tuple[int, int, str, int | None, tuple[Mention, ...]]]] = [[] for _ in articles]
+    raw: list[list[RawSentence]] = [[] for _ in articles]
     for (a, off, _line), doc in zip(lines, docs, strict=True):
         for sent in doc.sents:
             text = sent.text
@@ -74,7 +86,25 @@ def analyse(articles: Sequence[Article], settings: Settings | None = None) -> li
             raw[a].append((start, end, stripped, _post_of(articles[a], start), mentions))
             if text == stripped:  # the parse is reused by claims and check
                 remember_parse(stripped, sent.as_doc())
+    return raw
 
+
+def undated(articles: Sequence[Article], raw: Sequence[Sequence[RawSentence]]) -> list[AnalysedArticle]:
+    """Articles with their sentences and entities only: enough for claims and embeddings."""
+    return [
+        AnalysedArticle(
+            article=article,
+            sentences=tuple(
+                Sentence(article=article.id, index=i, text=t, start=s, end=e, post=p, entities=m)
+                for i, (s, e, t, p, m) in enumerate(sents)
+            ),
+        )
+        for article, sents in zip(articles, raw, strict=True)
+    ]
+
+
+def date_sentences(articles: Sequence[Article], raw: Sequence[Sequence[RawSentence]]) -> list[AnalysedArticle]:
+    """Reconcile the dates of one story's articles, then resolve each sentence's dates against them."""
     dated = reconcile(articles, [[(t, p) for _, _, t, p, _ in sents] for sents in raw])
 
     out: list[AnalysedArticle] = []
@@ -103,4 +133,7 @@ def analyse(articles: Sequence[Article], settings: Settings | None = None) -> li
     return harmonise(out)
 
 
-__all__ = ["analyse", "paragraphs", "find_times", "find_quantities"]
+__all__ = [
+    "RawSentence", "analyse", "date_sentences", "find_quantities", "find_times", "paragraphs",
+    "split_sentences", "undated",
+]
