@@ -117,6 +117,15 @@ def internal_error(exc: BaseException) -> NoReturn:
 
 def limit_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """The input limits of ``Settings`` as options (the error a limit raises names its flag)."""
+    return _limit_options(fn, fetch=True)
+
+
+def reader_limit_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The limits of the readers only, for a command that never fetches (``batch``)."""
+    return _limit_options(fn, fetch=False)
+
+
+def _limit_options(fn: Callable[..., Any], fetch: bool) -> Callable[..., Any]:
     d = Settings()
     options = [
         click.option("--max-bytes", type=click.IntRange(1), help=f"Most bytes read from one input, after decompression [default: {d.max_bytes:,}]."),
@@ -125,6 +134,8 @@ def limit_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--max-line-chars", type=click.IntRange(1), help=f"Longest line of article text [default: {d.max_line_chars:,}]."),
         click.option("--max-json-depth", type=click.IntRange(1), help=f"Deepest JSON nesting [default: {d.max_json_depth}]."),
         click.option("--max-number-digits", type=click.IntRange(1), help=f"Most digits of a JSON number [default: {d.max_number_digits}]."),
+    ]
+    fetching = [
         click.option("--fetch-timeout", type=click.FloatRange(0.1), help=f"Total seconds for one URL, redirects included [default: {d.fetch_timeout:g}]."),
         click.option("--fetch-deadline", type=click.FloatRange(0.1), help=f"Total seconds for all fetching in the run [default: {d.fetch_deadline:g}]."),
         click.option("--fetch-concurrency", type=click.IntRange(1, 64), help=f"URLs fetched at once [default: {d.fetch_concurrency}]."),
@@ -132,7 +143,7 @@ def limit_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--allow-private", is_flag=True, default=None, help="Fetch from private, loopback and link-local addresses too (refused by default)."),
         click.option("--allow-network", "allow_networks", multiple=True, metavar="CIDR", help="Allow this non-public network only (e.g. 10.1.2.0/24); repeatable."),
     ]
-    for option in reversed(options):
+    for option in reversed(options + fetching if fetch else options):
         fn = option(fn)
     return fn
 
@@ -364,9 +375,11 @@ def serve_cmd(db: Path | None, host: str, port: int) -> int:
               help="--no-briefs stops after story assignment (articles, stories, membership; no models loaded).")
 @click.option("--partition-mb", type=click.FloatRange(0.01), help="Input megabytes per partition [default: 4].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars on stderr.")
+@reader_limit_options
 @guarded
 def batch_cmd(inputs: tuple[str, ...], out_dir: str, scheduler: str | None, workers: int | None,
-              since: str | None, db: Path | None, briefs: bool, partition_mb: float | None, quiet: bool) -> int:
+              since: str | None, db: Path | None, briefs: bool, partition_mb: float | None, quiet: bool,
+              **limits: Any) -> int:
     """Stories and briefings for a whole corpus, on a Dask cluster (the stages of brief and track).
 
     INPUTS are files, folders or globs of JSONL, WARC(.gz), HTML or text, local or any fsspec URL
@@ -385,7 +398,7 @@ def batch_cmd(inputs: tuple[str, ...], out_dir: str, scheduler: str | None, work
 
     if scheduler and workers:
         raise UsageError("--workers sizes the local cluster; with --scheduler the cluster has its own workers")
-    overrides: dict[str, Any] = {"progress": not quiet}
+    overrides: dict[str, Any] = {"progress": not quiet, **limit_settings(limits)}
     if partition_mb:
         overrides["batch_partition_bytes"] = int(partition_mb * 1_000_000)
     settings = build_settings(**overrides)
