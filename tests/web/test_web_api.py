@@ -247,7 +247,7 @@ def test_add_records_via_the_api_says_where_each_went(live: Live) -> None:
                      "Vostochny Cosmodrome in Russia's Far East on Wednesday, the Kremlin said. Putin showed Kim "
                      "the launch site and the two leaders discussed military cooperation, the war in Ukraine and "
                      "satellites, Russian state media reported. Western officials fear an arms deal.")}
-    short = {"title": "Too short", "text": "Only a few words here."}
+    short = {"title": "Too short", "text": "Too few words."}
     body = "\n".join(json.dumps(r) for r in (good, short)).encode()
     r = _post(live, "/api/articles", files=[("files", ("records.jsonl", body, "application/x-ndjson"))])
     assert r.status_code == 202, r.text
