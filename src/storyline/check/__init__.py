@@ -35,12 +35,18 @@ from .actors import (
     same_act_words,
 )
 from .assemble import assemble
+from .categories import sentence_categories
+from .compare import fact_conflicts
 from .dates import DATELINE, EVENT_CLASSES, MAX_DAYS_APART, REPORTING, REPORTING_AHEAD, date_links
 from .denial import CANON, DENIAL, HEDGES, NEGATION, denial_links
+from .events import StoryFrames
+from .facts import Fact, sentence_facts
 from .links import Key, Link
-from .numbers import MAX_RATIO, TOLERANCE, quantity_links, unit_of
+from .numbers import MAX_RATIO, TOLERANCE, unit_of
 from .places import ARRIVAL, PLACE_NAMES, broad_places, place_links, place_names
 from .related import NEIGHBOURS, RELATED_SIMILARITY, related_pairs
+from .states import State, sentence_states, state_links
+from .values import Rates
 
 # The names check.py exported before it became a package, still importable from here.
 __all__ = [
@@ -82,12 +88,13 @@ def find_conflicts(
     group_of = {a: k for k, g in enumerate(groups) for a in g}
     for d in docs:
         group_of.setdefault(d.article.id, len(group_of) + 1000)
-    pairs = related_pairs(docs, claims, vectors, group_of)
-    links: list[Link] = []
-    actor_pairs: list[tuple[Sentence, Sentence]] = []
     by_group: dict[int, list[AnalysedArticle]] = defaultdict(list)
     for d in docs:
         by_group[group_of[d.article.id]].append(d)
+    stories = {g: StoryContext(ds) for g, ds in by_group.items()}
+    pairs = related_pairs(docs, claims, vectors, group_of)
+    links: list[Link] = []
+    actor_pairs: list[tuple[Sentence, Sentence]] = []
     broad = {g: broad_places(ds) for g, ds in by_group.items()}
     PLACE_NAMES.names = place_names(docs)
     post_days = {
@@ -96,13 +103,16 @@ def find_conflicts(
         for s in d.sentences
         if s.post is not None
     }
+    memo: dict[tuple[str, Key], object] = {}  # per-sentence readings, made once per sentence
     for k1, k2 in sorted(pairs):
         s1, s2 = sentences[k1], sentences[k2]
+        story = stories[group_of[s1.article]]
         b = broad[group_of[s1.article]]
-        links += quantity_links(s1, s2)
-        links += date_links(s1, s2, b)
-        links += place_links(s1, s2, b, post_days)
-        links += denial_links(s1, s2)
+        for ln in date_links(s1, s2, b, memo):
+            if story.same_event(k1, k2):
+                links.append(ln)
+        links += place_links(s1, s2, b, post_days, memo)
+        links += denial_links(s1, s2, memo)
         if (
             s1.text != s2.text
             and could_act(s1)
@@ -117,8 +127,12 @@ def find_conflicts(
         acts = parse_acts({(s.article, s.index): s for pair in actor_pairs for s in pair})
         for s1, s2 in actor_pairs:
             links += actor_links(s1, s2, acts)
+    for story in stories.values():
+        links += story.state_links()
 
     conflicts = assemble(links, sentences, docs)
+    for story in stories.values():
+        conflicts += story.fact_conflicts()
     contested = {(side.article, side.sentence) for c in conflicts for side in c.sides}
     checked = [
         replace(c, status="contested")
@@ -127,3 +141,67 @@ def find_conflicts(
         for c in claims
     ]
     return conflicts, checked
+
+
+class StoryContext:
+    """What check reads once per sentence of one story: its parse, typed facts and states,
+    and the story's event frames (who, when) that decide which mentions are of one event."""
+
+    def __init__(self, docs: Sequence[AnalysedArticle]) -> None:
+        from ..analyse.nlp import parse
+
+        self.docs = list(docs)
+        sentences = [s for d in docs for s in d.sentences]
+        keys = [(s.article, s.index) for s in sentences]
+        self.parses = dict(zip(keys, parse([s.text for s in sentences]), strict=True))
+        self.facts: list[Fact] = []
+        self.states: list[State] = []
+        for s, key in zip(sentences, keys, strict=True):
+            doc = self.parses[key]
+            self.facts.extend(sentence_facts(s, doc))
+            self.facts.extend(sentence_categories(s, doc))
+            self.states.extend(sentence_states(s, doc))
+        self.frames = StoryFrames(docs, self.facts, self.parses)
+        self.rates = Rates(
+            (f.value.unit or "", f.value.base, unit or "", base)
+            for f in self.facts
+            if f.value.dim == "money"
+            for base, unit in f.value.alts
+        )
+        self._people: dict[Key, frozenset[str]] = {}
+
+    def people(self, key: Key) -> frozenset[str]:
+        if key not in self._people:
+            self._people[key] = self.frames.sentence_persons(key)
+        return self._people[key]
+
+    def same_event(self, a: Key, b: Key) -> bool:
+        """Two sentences may date one event: neither tells of another event ("another robbery
+        on Sunday night"), and they concern the same people, or both no one in particular
+        ("A 36-year-old man died on Friday" and "Robert Buckley, 32, died on Saturday" do not)."""
+        if self.frames.cue.get(a) or self.frames.cue.get(b):
+            return False
+        pa, pb = self.people(a), self.people(b)
+        return bool(pa & pb) or not (pa or pb)
+
+    def fact_conflicts(self) -> list[Conflict]:
+        if not self.facts:
+            return []
+        return fact_conflicts(self.facts, self.frames, self.docs, self.rates)
+
+    def state_links(self) -> list[Link]:
+        """Opposite states of one thing, compared only within states that share a word."""
+        index: dict[tuple[str, str], list[State]] = defaultdict(list)
+        for st in self.states:
+            for w in st.nouns | st.names or {"*"}:
+                index[(st.what, w)].append(st)
+        seen: set[tuple[Key, Key]] = set()
+        out: list[Link] = []
+        for bucket in index.values():
+            for i, x in enumerate(bucket):
+                for y in bucket[i + 1 :]:
+                    if x.key[0] == y.key[0] or x.good == y.good or (x.key, y.key) in seen:
+                        continue
+                    seen.add((x.key, y.key))
+                    out += state_links([x], [y], (self.people(x.key), self.people(y.key)))
+        return out
