@@ -63,7 +63,11 @@ _NUMBER = re.compile(
     r"(?:\s?(?P<pct>%)|(?<=\d)(?P<glued>" + _GLUED_RE + r"|bn|k)\b|[\s-](?P<unit>" + _UNIT_RE + r")\b)?",
     re.I,
 )
-_CLOCK_AFTER = re.compile(r"^\s*(?:a\.m\.|p\.m\.|am\b|pm\b|o'clock|:\d\d|\.\d\d\s*(?:am|pm)|hrs\b|hours\s+\()", re.I)
+_CLOCK_AFTER = re.compile(
+    r"^\s*(?:a\.\s?m\.|p\.\s?m\.|am\b|pm\b|o'clock|:\s?\d\d|\.\d\d\s*(?:am|pm)|hrs\b|hours\s+\(|"
+    r"block\b)",  # "about 3 p. m.", "3: 10", "the 12000 block of East 223rd Street"
+    re.I,
+)
 _MONTH_BEFORE = re.compile(
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s*$", re.I
 )
@@ -72,7 +76,9 @@ _MONTH_AFTER = re.compile(
 )
 _MODEL_BEFORE = re.compile(r"\b[A-Z]{2,4}[\s-]$")  # "AK 47", "AK-47", "F-16", "MH 370"
 _NOUN_AFTER = re.compile(
-    r"^[\s-]+(?:[A-Za-z][\w’'-]*\s+){0,2}(?:[a-z][\w’'-]*s|people|men|women|children|police|"
+    r"^[\s-]+(?:[A-Za-z][\w’'-]*\s+){0,2}"
+    r"(?!(?:was|has|is|his|its|this|thus|as|us|less|across|always|perhaps|does|yes|unless)\b)"
+    r"(?:[a-z][\w’'-]*s|people|men|women|children|police|"
     r"staff|crew|personnel|more|of|others)\b"
 )  # "seven (of its) villages", "dozens more", "tens of thousands of people"
 _LOWER_WORD_HYPHEN = re.compile(r"(?<![\w-])[a-z]{3,}-$")  # "magnitude-5.9", not "Hwasong-17"
@@ -138,6 +144,8 @@ def find_quantities(text: str) -> list[Quantity]:
             if not has_unit and re.fullmatch(r"[012]\d[0-5]\d", raw) and re.match(r"\s*(?:\(|GMT|local|hours?\b)", text[m.end():]):
                 continue  # a clock time written "1353 (1023 GMT)"
         else:
+            if re.search(r"\b(?:no|any|every|some)[\s-]$", text[:start_num], re.I):
+                continue  # "no-one", "anyone"
             value = float(_WORDNUM[raw.lower()])
             if not (
                 m.group("unit") or m.group("scale") or m.group("cur")

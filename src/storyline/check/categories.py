@@ -91,6 +91,12 @@ def _colours(s: Sentence, doc: Any) -> list[Fact]:
     return out
 
 
+_NAME_AGE_OF = re.compile(
+    r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z’'-]+)+),\s*\d{1,3},\s*of\s+"
+    r"(?P<place>(?:[A-Z][\w’'.-]*)(?:\s+[A-Z][\w’'.-]*)*)"
+)
+
+
 def _residences(s: Sentence) -> list[Fact]:
     out = []
     people = [e for e in s.entities if e.label == "PERSON"]
@@ -100,6 +106,9 @@ def _residences(s: Sentence) -> list[Fact]:
             place = m.group("place")
             start = e.end + m.start("place")
             out.append(_residence(s, person_key(e.text), place, start))
+    for m in _NAME_AGE_OF.finditer(s.text):  # "Raj Chohan, 59, of College Point" (name untagged)
+        if not any(e.start <= m.start("name") < e.end for e in people):
+            out.append(_residence(s, person_key(m.group("name")), m.group("place"), m.start("place")))
     for m in _RESIDENCE.finditer(s.text):
         before = [e for e in people if e.end <= m.start()]
         who = person_key(before[-1].text) if before else None
@@ -111,6 +120,8 @@ def _residences(s: Sentence) -> list[Fact]:
 
 
 def _residence(s: Sentence, who: str | None, place: str, start: int) -> Fact:
+    if place.endswith(".") and not re.search(r"\b[A-Z][a-z]?\.$", place):
+        place = place[:-1]  # the sentence's full stop, not "St."
     return Fact(
         s.article, s.index, "residence", category_value(place, place_key(place)), start,
         start + len(place), subject=who,

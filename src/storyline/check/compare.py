@@ -9,10 +9,11 @@ are grouped by agreement. Two or more groups, carried by different articles, are
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ..align import stable_id
@@ -35,6 +36,7 @@ class _Event:
     subject: str | None
     facts: list[Fact] = field(default_factory=list)
     frames: list[Frame] = field(default_factory=list)
+    given: set[str] = field(default_factory=set)  # given names of the person ("robert")
 
 
 def fact_conflicts(
@@ -62,6 +64,8 @@ def fact_conflicts(
     out: list[Conflict] = []
     for (attribute, _cum, _scope, _item), block in sorted(blocks.items(), key=lambda kv: str(kv[0])):
         if len({f.article for f in block}) < (2 if several else 1):
+            continue
+        if attribute.startswith(("count:", "money")) and _distributive(block, rates):
             continue
         for event in _events(block, frames, rates):
             conflict = _conflict(attribute, event, rates, docs, several)
@@ -123,7 +127,7 @@ def _events(block: list[Fact], frames: StoryFrames, rates: Rates) -> list[_Event
     for f, fr in framed:
         fits = [e for e in events if _fits(e, f, fr)]
         if not fits:
-            events.append(_Event(fr, f.subject, [f], [fr]))
+            events.append(_Event(fr, f.subject, [f], [fr], {f.given} if f.given else set()))
             continue
         if len(fits) > 1:
             scored = sorted(fits, key=lambda e: _affinity(e, f, fr), reverse=True)
@@ -133,6 +137,8 @@ def _events(block: list[Fact], frames: StoryFrames, rates: Rates) -> list[_Event
         e = fits[0]
         e.facts.append(f)
         e.frames.append(fr)
+        if f.given:
+            e.given.add(f.given)
         e.frame = Frame(
             _specific_era(e.frame.era, fr.era),
             e.frame.persons or fr.persons,
@@ -141,6 +147,37 @@ def _events(block: list[Fact], frames: StoryFrames, rates: Rates) -> list[_Event
         )
         e.subject = e.subject or f.subject
     return events
+
+
+def _distributive(block: list[Fact], rates: Rates) -> bool:
+    """A count or an amount that one sentence gives twice with different figures ("$160
+    million from the Nationals, $184 million from the Red Sox", "11 rebounds ... 7 rebounds")
+    is given per team, player or item: across sources, different figures are then no conflict."""
+    by_sentence: dict[tuple[str, int], list[Fact]] = defaultdict(list)
+    for f in block:
+        by_sentence[f.key].append(f)
+    return any(
+        not agree(a.value, b.value, rates)
+        for facts in by_sentence.values()
+        for i, a in enumerate(facts)
+        for b in facts[i + 1 :]
+    )
+
+
+def _ages_agree(a: Fact, b: Fact, dates: dict[str, str | None]) -> bool:
+    """Two ages of one person agree when a birthday can fall between the dates they are given
+    as of (26, then 27 nine months later); without dates, only the same age agrees."""
+    da, db = dates.get(a.article), dates.get(b.article)
+    gap = 0.0
+    if da and db:
+        try:
+            gap = (dt.date.fromisoformat(db[:10]) - dt.date.fromisoformat(da[:10])).days / 365.25
+        except ValueError:
+            gap = 0.0
+    diff = b.value.number - a.value.number
+    if abs(gap) < 0.25:  # a few days or weeks apart: a birthday in between is not likely
+        return diff == 0
+    return math.floor(gap) <= diff <= math.ceil(gap)
 
 
 def _specific_era(a: str | None, b: str | None) -> str | None:
@@ -155,8 +192,14 @@ def _specific_era(a: str | None, b: str | None) -> str | None:
 
 
 def _fits(e: _Event, f: Fact, fr: Frame) -> bool:
-    if f.subject and e.subject and f.subject != e.subject:
+    if f.attribute.startswith(("count:", "distance:")):
+        if f.subject != e.subject:
+            return False  # "seven bullets entered" and "loaded with four bullets": two counts;
+            # where a place is and where a person was seen are two distances
+    elif f.subject and e.subject and f.subject != e.subject:
         return False
+    if f.given and e.given and f.given not in e.given:
+        return False  # "Jeremy Ortiz, 17" is not "Deputy Jerry Ortiz, 35"'s age
     if not compatible(e.frame, fr):
         return False
     if e.frame.persons and fr.persons and not (e.frame.persons >= fr.persons or fr.persons >= e.frame.persons):
@@ -188,7 +231,7 @@ def _affinity(e: _Event, f: Fact, fr: Frame) -> tuple[int, int, int, int, float]
     )
 
 
-def _value_groups(facts: list[Fact], rates: Rates) -> list[list[Fact]]:
+def _value_groups(facts: list[Fact], same: Callable[[Fact, Fact], bool]) -> list[list[Fact]]:
     """Facts grouped by agreeing values. Exact figures first (two that agree are one value);
     then qualified ones, the most repeated first: each joins the one group it fits entirely,
     is left out when it fits several ("about 6.0" between 5.9 and 6.1, "more than 100,000"
@@ -205,7 +248,7 @@ def _value_groups(facts: list[Fact], rates: Rates) -> list[list[Fact]]:
     vague = [f for f in facts if f.value.qual == "vague"]
     groups: list[list[Fact]] = []
     for f in exact:
-        joined = [g for g in groups if any(agree(f.value, o.value, rates) for o in g)]
+        joined = [g for g in groups if any(same(f, o) for o in g)]
         if not joined:
             groups.append([f])
             continue
@@ -215,7 +258,7 @@ def _value_groups(facts: list[Fact], rates: Rates) -> list[list[Fact]]:
             first.extend(g)
             groups.remove(g)
     for f in qualified + vague:
-        fits = [g for g in groups if all(agree(f.value, o.value, rates) for o in g)]
+        fits = [g for g in groups if all(same(f, o) for o in g)]
         if len(fits) == 1:
             fits[0].append(f)
         elif not fits and f.value.qual != "vague":
@@ -226,7 +269,11 @@ def _value_groups(facts: list[Fact], rates: Rates) -> list[list[Fact]]:
 def _conflict(
     attribute: str, event: _Event, rates: Rates, docs: Sequence[AnalysedArticle], several: bool
 ) -> Conflict | None:
-    groups = _value_groups(event.facts, rates)
+    if attribute == "age":
+        dates = {d.article.id: d.article.published for d in docs}
+        groups = _value_groups(event.facts, lambda a, b: _ages_agree(a, b, dates))
+    else:
+        groups = _value_groups(event.facts, lambda a, b: agree(a.value, b.value, rates))
     if len(groups) < 2:
         return None
     articles = [{f.article for f in g} for g in groups]
@@ -287,10 +334,12 @@ def _topic(attribute: str, event: _Event) -> str:
         verbs = {"damage": "hit", "seize": "seized", "send": "sent", "sight": "sighted"}
         name += " " + verbs.get(event.subject, event.subject)
     bits = []
+    shared = [fr.persons for fr in event.frames if fr.persons]
+    common = frozenset.intersection(*shared) if shared else frozenset()
     if attribute == "age" or attribute == "population":
         bits.append(event.subject.title() if event.subject else "")
-    elif event.frame.persons:
-        bits.append(", ".join(sorted(p.title() for p in event.frame.persons)))
+    elif common:
+        bits.append(", ".join(sorted(p.title() for p in common)))
     if event.frame.era and not event.frame.era.startswith("other:"):
         bits.append(f"the event of {event.frame.era}")
     elif event.frame.era:

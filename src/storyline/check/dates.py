@@ -40,7 +40,9 @@ EVENT_CLASSES: dict[str, tuple[str, ...]] = {
     "fire": ("fire broke out", "caught fire", "blaze"),
     "fall": ("fell", "fallen"),
 }  # fmt: skip
-_CLAUSE_CLASSES = frozenset({"attack", "arrest", "escape", "charge", "death", "quake", "fire", "fall"})
+_CLAUSE_CLASSES = frozenset(
+    {"attack", "arrest", "escape", "charge", "death", "quake", "fire", "fall", "departure"}
+)
 """Classes that must be the time's own clause (its verb or the verb's subject or object), not
 just a word near it: "handed out blankets Monday to survivors of an earthquake" does not date
 the earthquake."""
@@ -64,6 +66,7 @@ class _DatedEvent:
     text: str  # the time expression(s) as written
     weekdays: frozenset[int]  # the weekdays the expressions name (robust to a wrong page date)
     relative: bool  # "yesterday", "today": only as good as the page's own date
+    named: bool  # names a weekday ("on Friday")
     subjects: frozenset[str]
     partners: frozenset[str]
     places: frozenset[str]
@@ -123,8 +126,9 @@ def _events(s: Sentence, broad: set[str]) -> list[_DatedEvent]:
                 frozenset(classes),
                 tuple(sorted({t.value for t in g})),
                 s.text[start:end],
-                frozenset(w for t in g if (w := weekday_of(t.text)) is not None),
+                frozenset(w for t in g if (w := _weekday(t)) is not None),
                 all(t.relative and weekday_of(t.text) is None for t in g),
+                any(weekday_of(t.text) is not None for t in g),
                 frozenset(subjects),
                 frozenset(partners),
                 frozenset(places),
@@ -166,6 +170,20 @@ def _clause_of(s: Sentence, start: int, end: int) -> str:
             words.extend(t for t in c.subtree if t.dep_ in ("compound", "amod") or t.i == c.i)
     words.sort(key=lambda t: t.i)
     return " ".join(t.text for t in words)
+
+
+def _weekday(t: TimeExpression) -> int | None:
+    """The weekday an expression names, or the weekday of an absolute date ("December 19,
+    2005" was a Monday); None for a relative day ("yesterday")."""
+    named = weekday_of(t.text)
+    if named is not None:
+        return named
+    if not t.relative and t.precision == "day":
+        try:
+            return dt.date.fromisoformat(t.value).weekday()
+        except ValueError:
+            return None
+    return None
 
 
 def _cue_re(cue: str) -> str:
@@ -220,7 +238,8 @@ def date_links(
             if any(g is None or g > MAX_DAYS_APART for g in gaps):
                 continue
             if (
-                e1.weekdays
+                (e1.named or e2.named)
+                and e1.weekdays
                 and e2.weekdays
                 and len(e1.weekdays) == len(e1.values)
                 and len(e2.weekdays) == len(e2.values)

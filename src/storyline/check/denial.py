@@ -65,9 +65,11 @@ def _canon(word: str) -> str:
 def _proposition(text: str) -> set[str]:
     """Key words of a proposition: content words, synonyms mapped to one."""
     return {
-        _canon(w)
+        c
         for w in _words(text)
-        if w not in STOPWORDS and w not in _LIGHT and w not in _REFUSED and len(w) > 2
+        if w not in STOPWORDS and w not in _LIGHT and len(w) > 2
+        for c in [_canon(w)]
+        if c not in _REFUSED and w not in _REFUSED
     }
 
 

@@ -54,7 +54,8 @@ _OTHER_EVENT = re.compile(
 )
 _RELATIVE = re.compile(
     r"\b(?:a|one|two|three|several|few|\d+)\s+(?:days?|weeks?|months?|years?)\s+(?:after|before|earlier|later|ago)\b"
-    r"|^(?:days|weeks|months|years)\s+(?:later|earlier)\b|\b(?:little|just)\s+over\s+a\s+(?:week|month|year)\s+after\b",
+    r"|^(?:days|weeks|months|years)\s+(?:later|earlier)\b|\b(?:little|just)\s+over\s+a\s+(?:week|month|year)\s+after\b"
+    r"|\bearlier\s+this\s+(?:year|month)\b|\blast\s+year\b",
     re.I,
 )
 _NAME_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP", "WORK_OF_ART", "PRODUCT")
@@ -366,7 +367,10 @@ def _times(s: Sentence, ref: str | None) -> list[_Time]:
     for t in found:
         if REPORTING.search(text[max(0, t.start - 40) : t.start]) or DATELINE.match(text[t.end :]):
             continue
-        out.append(_Time(t.start, t.end, _era_of(t, ref), t.value if t.precision == "day" else None))
+        era = _era_of(t, ref)
+        if era is None and t.precision != "day":
+            continue  # "this year", "earlier this month": says nothing about which event
+        out.append(_Time(t.start, t.end, era, t.value if t.precision == "day" else None))
     return out
 
 

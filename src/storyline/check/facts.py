@@ -45,6 +45,13 @@ ATTRIBUTE_LABELS = {
     "population": "Population",
     "age": "Age",
     "money": "Amount",
+    "money:stolen": "Value of what was taken",
+    "money:bail": "Bail",
+    "money:fine": "Fine",
+    "money:damage": "Cost of the damage",
+    "money:price": "Price",
+    "money:ransom": "Ransom",
+    "money:trade": "Trade",
 }
 PERSON_NOUNS = frozenset(
     """people person man woman child kid baby suspect pirate militant protester member crewmember
@@ -52,8 +59,13 @@ PERSON_NOUNS = frozenset(
     insurgent gunman attacker robber thief climber tourist resident villager staff employee
     police policeman journalist inmate prisoner hostage miner victim adult worshipper pilgrim
     sailor fisherman demonstrator activist survivor casualty other more pedestrian driver
-    firefighter rescuer teenager youth girl boy""".split()
+    firefighter rescuer teenager youth girl boy motorist co-worker coworker colleague
+    bystander patient tourist""".split()
 )
+UNIT_WORDS = frozenset("mile kilometer kilometre metre meter foot feet yard km m ft mi".split())
+CASUALTY_REACH = 2
+"""A casualty word must be this close to the figure in the parse: "killing 10 people" (the
+verb of the figure's noun), not "father to two boys" three steps from "died"."""
 _REPORTING = frozenset(
     "say tell report add quote cite state announce confirm claim according note write".split()
 )
@@ -76,8 +88,8 @@ _MONEY_DOMAINS: list[tuple[str, frozenset[str]]] = [
     ("damage", frozenset("damage loss cost losses".split())),
     ("price", frozenset("price priced retail sell cost costs".split())),
     ("ransom", frozenset("ransom".split())),
-    ("stolen", frozenset("steal stole rob loot haul booty heist theft raid snatch grab lift take "
-                         "make jewel jewellery jewelry gem diamond watch".split())),
+    ("stolen", frozenset("steal stole rob loot haul booty heist theft raid snatch grab lift "
+                         "off jewel jewellery jewelry gem diamond".split())),
     ("trade", frozenset("trade export import revenue sale budget".split())),
 ]  # fmt: skip
 _MASS_ITEMS = frozenset(
@@ -86,12 +98,16 @@ _MASS_ITEMS = frozenset(
 _COUNT_SKIP = frozenset(
     """year month week day hour minute second time percent cent point people person per way
     part kind sort lot number dozen hundred thousand million billion one side pm am degree
-    stage step""".split()
+    stage step decade century season game round inning quarter term win loss goal run yard
+    touchdown catch carry rebound assist record age block grade count charge sentence
+    list caliber calibre gauge mm""".split()
 )
 _VERB_CLASSES: dict[str, str] = {
     **{v: "damage" for v in "destroy damage flatten level raze hit affect devastate wreck strike collapse topple".split()},
     **{v: "seize" for v in "seize confiscate find recover nab capture take intercept board".split()},
     **{v: "sight" for v in "spot see detect notice approach try sight attack".split()},
+    **{v: "occur" for v in "be occur happen follow feel record register jolt rock shake".split()},
+    **{v: "fire" for v in "fire shoot launch drop".split()},
     **{v: "send" for v in "send dispatch deploy call".split()},
 }  # fmt: skip
 _ZERO = re.compile(
@@ -125,6 +141,7 @@ class Fact:
     item: str | None = None  # a specific thing the amount is the worth of ("necklace")
     cumulative: bool = False  # "so far", "in total": a running total, not this event's figure
     scope: str | None = None  # a place a zero is limited to ("no injuries in Dubai")
+    given: str | None = None  # the person's given name when the text gives it ("Robert")
 
     @property
     def key(self) -> tuple[str, int]:
@@ -134,6 +151,8 @@ class Fact:
 def label(attribute: str) -> str:
     """A reader's name for an attribute: "Distance from Tehran", "Number of villages hit"."""
     head, _, rest = attribute.partition(":")
+    if attribute in ATTRIBUTE_LABELS:
+        return ATTRIBUTE_LABELS[attribute]
     if head in ATTRIBUTE_LABELS:
         return ATTRIBUTE_LABELS[head]
     if head == "distance":
@@ -189,7 +208,11 @@ def _not_a_count(text: str, q: Quantity) -> bool:
         or re.match(r"^\s+of\b", text[q.end :])
     ):
         return True
-    return bool(q.unit is None and re.match(r"^\s+more\b", text[q.end :]) and q.text.lower() not in VAGUE)
+    return bool(
+        q.unit is None
+        and re.match(r"^\s+(?:more|other|others|additional|extra|further)\b", text[q.end :])
+        and q.text.lower() not in VAGUE
+    )
 
 
 def _number_token(doc: Any, q: Quantity) -> Any:
@@ -232,6 +255,11 @@ def _clause_lemmas(tok: Any, q: Quantity | None = None) -> dict[str, float]:
         if q is not None and q.start <= h.idx < q.end:
             d -= 1  # the unit of the figure itself ("600m" parsed as "600" + a verb "m")
             continue
+        if h.lower_ == "of" and h.head.lemma_.lower() in ("total", "number", "toll", "tally", "count"):
+            d -= 1  # "a total of 10 people had been killed": "total of" is no step away
+            add(h.head, d)
+            h = h.head
+            continue
         if h.lemma_.lower() in _REPORTING and h.pos_ == "VERB":
             break
         add(h, d)
@@ -239,20 +267,35 @@ def _clause_lemmas(tok: Any, q: Quantity | None = None) -> dict[str, float]:
             if c.dep_ in ("compound", "amod", "acl") and c.i != tok.i:
                 add(c, d + 1)
         if h.pos_ in ("VERB", "AUX"):
-            if h.lemma_.lower() in _CHANGE:
+            if h.lemma_.lower() in _CHANGE:  # "the death toll rose to 10"
                 for c in h.children:
                     if c.dep_ in ("nsubj", "nsubjpass", "dobj"):
-                        add(c, d + 1)
+                        add(c, d)
                         for cc in c.children:
                             if cc.dep_ in ("compound", "amod", "nmod"):
-                                add(cc, d + 2)
+                                add(cc, d)
                 continue
             break
     return seen
 
 
+def _noun_lemma(noun: Any) -> str:
+    """ "co-workers" -> "co-worker" (the tokenizer splits hyphenated nouns)."""
+    i = noun.i
+    doc = noun.doc
+    if i >= 2 and doc[i - 1].text == "-" and doc[i - 1].whitespace_ == "" and doc[i - 2].whitespace_ == "":
+        return f"{doc[i - 2].lower_}-{noun.lemma_.lower()}"
+    return noun.lemma_.lower()
+
+
 def _head_noun(tok: Any) -> Any:
-    """The noun a number counts ("seven villages", "six AK-47 rifles"), if any."""
+    """The noun a number counts ("seven villages", "six AK-47 rifles", "10 of the 16 games"),
+    if any."""
+    for c in tok.children:  # partitive: "two of the three victims"
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for g in c.children:
+                if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN"):
+                    return g
     h = tok
     for _ in range(2):
         if h.dep_ in ("nummod", "quantmod", "compound", "nmod", "amod") and h.head.i != h.i:
@@ -269,7 +312,7 @@ def _read(s: Sentence, q: Quantity, tok: Any, value: Value, doc: Any) -> Fact | 
     after = text[q.end :]
     lemmas = _clause_lemmas(tok, q)
     noun = _head_noun(tok)
-    noun_lemma = noun.lemma_.lower() if noun is not None else None
+    noun_lemma = _noun_lemma(noun) if noun is not None else None
 
     def fact(attribute: str, v: Value = value, **kw: Any) -> Fact:
         return Fact(s.article, s.index, attribute, v, value_start(text, q, v), q.end, **kw)
@@ -277,11 +320,12 @@ def _read(s: Sentence, q: Quantity, tok: Any, value: Value, doc: Any) -> Fact | 
     # age: "36-year-old", "aged 24", "Robert Buckley, 32,"
     age = replace(value, dim="age", unit=None, base=q.value, alts=())
     if value.dim == "duration" and q.unit == "year" and re.match(r"^-?\s*old\b", after):
-        return fact("age", age, subject=_person_near(s, doc, tok))
+        name = _person_near(s, doc, tok)
+        return fact("age", age, subject=person_key(name) if name else None, given=given_name(name))
     if value.dim == "count" and 0 < q.value < 120 and q.value == int(q.value):
-        before = _person_before(s, q)
-        if before is not None:
-            return fact("age", age, subject=before)
+        name = _person_before(s, q)
+        if name is not None:
+            return fact("age", age, subject=person_key(name), given=given_name(name))
     if value.dim == "count" and 1 <= q.value < 10 and _is_magnitude(tok, lemmas, text, q):
         return fact("magnitude", subject=_quake_word(text, q))
     if value.dim == "count" and _is_population(text, q, lemmas):
@@ -292,8 +336,13 @@ def _read(s: Sentence, q: Quantity, tok: Any, value: Value, doc: Any) -> Fact | 
             return fact(casualty)
         if (
             noun is None
+            or noun_lemma is None
             or noun_lemma in _COUNT_SKIP
+            or len(noun_lemma) < 3
+            or not noun_lemma[0].isalpha()
             or noun.pos_ != "NOUN"
+            or re.match(r"^\s+(?:\w+\s+)?(?:sooner|later|earlier|more|fewer|less|than)\b", text[q.end :])
+            or re.match(r"^\s+of\b", text[q.end :])  # "two of Egypt's largest providers": a part
             or value.qual == "vague"
             or "-" in text[q.end : q.end + 2]  # "a 1,500-square-kilometer island"
         ):
@@ -306,16 +355,34 @@ def _read(s: Sentence, q: Quantity, tok: Any, value: Value, doc: Any) -> Fact | 
         for c in noun.children:  # "12 worst-hit villages"
             if c.dep_ in ("amod", "compound") and c.lemma_.lower() in _VERB_CLASSES:
                 verb_class = _VERB_CLASSES[c.lemma_.lower()]
+        if verb_class is None:
+            return None  # "had three children", "blocked two shots": not an event's count
         return fact(f"count:{noun_lemma}", subject=verb_class)
     if value.dim == "distance":
         relation = _distance_relation(after, lemmas)
-        return fact(f"distance:{relation}") if relation else None
+        if relation is None:
+            return None
+        # "a motorist 50 miles north of Detroit" is where someone was, not where a place is
+        on = tok
+        for _ in range(4):
+            if on.head.i == on.i:
+                break
+            on = on.head
+            if on.pos_ in ("NOUN", "PROPN") and not (q.start <= on.idx < q.end) and on.lemma_.lower() not in UNIT_WORDS:
+                break
+        near = [on] + [c for t in (tok, tok.head) for c in t.children if c.pos_ in ("NOUN", "PROPN")]
+        subject = (
+            "people" if any(_noun_lemma(t) in PERSON_NOUNS or t.ent_type_ == "PERSON" for t in near) else None
+        )
+        return fact(f"distance:{relation}", subject=subject)
     if value.dim == "money":
         if q.unit == "pound" and "£" not in q.text and re.search(r"\bweigh", text, re.I):
             return None  # "weighing approximately 200 pounds"
         clause = _clause_words(tok)
         domain = next((name for name, words in _MONEY_DOMAINS if words & clause), None)
-        return fact("money", subject=domain, item=_item(tok, noun))
+        if domain is None:
+            return None  # an amount of what? (loans, savings, offers, a gross): not comparable
+        return fact(f"money:{domain}", item=_item(tok, noun))
     return None
 
 
@@ -332,8 +399,8 @@ def _quake_word(text: str, q: Quantity) -> str | None:
 def _clause_words(tok: Any) -> set[str]:
     """Lemmas of the clause around a token (the subtree of its nearest verb)."""
     h = tok
-    while h.head.i != h.i and h.pos_ not in ("VERB", "AUX"):
-        h = h.head
+    while h.head.i != h.i and (h.pos_ not in ("VERB", "AUX") or h.dep_ in ("acl", "amod")):
+        h = h.head  # past "valued at" in "stole diamonds valued at 85 million euros"
     return {t.lemma_.lower() for t in h.subtree} | {t.lower_ for t in h.subtree}
 
 
@@ -364,13 +431,13 @@ def _person_before(s: Sentence, q: Quantity) -> str | None:
         return None
     for e in s.entities:
         if e.label == "PERSON" and e.end == m.start():
-            return person_key(e.text)
+            return e.text
     # the tagger misses some names: "Raj Chohan, 59, was killed"
     name = re.search(r"(?<![\w.])([A-Z][a-z’'-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z’'-]+)+)$", before[: m.start()])
     if name and re.match(r"^\s*,", s.text[q.end :]) and not any(
         e.label in ("GPE", "LOC", "ORG", "FAC") and e.start <= name.start(1) < e.end for e in s.entities
     ):
-        return person_key(name.group(1))
+        return name.group(1)
     return None
 
 
@@ -386,10 +453,10 @@ def _casualty(lemmas: dict[str, float], noun: str | None) -> str | None:
     for attribute, words in CASUALTIES.items():
         for w in words:
             d = lemmas.get(w)
-            if d is not None and (best is None or d < best[0]):
+            if d is not None and d <= CASUALTY_REACH and (best is None or d < best[0]):
                 best = (d, attribute)
-    if best and best[1] == "killed" and "toll" in lemmas and "death" not in lemmas and lemmas["toll"] > 3:
-        return None
+    if best and best[1] == "missing" and noun not in PERSON_NOUNS:
+        return None  # "missing 10 games"
     return best[1] if best else None
 
 
@@ -490,23 +557,23 @@ def _distance_relation(after: str, lemmas: dict[str, float]) -> str | None:
 
 
 def _governing_verb(noun: Any) -> str | None:
+    """The verb a counted noun depends on ("destroyed" in "homes in five villages had been
+    destroyed"), past prepositions and other nouns."""
     h = noun
-    for _ in range(3):
+    for _ in range(4):
         if h.head.i == h.i:
             return None
         h = h.head
         if h.pos_ == "VERB":
             return h.lemma_.lower()
-        if h.pos_ == "NOUN" and h.dep_ in ("dobj", "nsubj", "nsubjpass", "pobj") and h is not noun:
-            continue
     return None
 
 
-def _person_key(tok: Any, s: Sentence) -> str | None:
+def _person_name(tok: Any, s: Sentence) -> str | None:
     for e in s.entities:
         if e.label == "PERSON" and e.start <= tok.idx < e.end:
-            return person_key(e.text)
-    return person_key(tok.text) if tok.ent_type_ == "PERSON" else None
+            return e.text
+    return tok.text if tok.ent_type_ == "PERSON" else None
 
 
 def _person_near(s: Sentence, doc: Any, tok: Any) -> str | None:
@@ -518,22 +585,31 @@ def _person_near(s: Sentence, doc: Any, tok: Any) -> str | None:
             break
         h = h.head
         if h.ent_type_ == "PERSON":
-            return _person_key(h, s)
+            return _person_name(h, s)
         if h.pos_ == "VERB":
             break
         for c in h.children:
             if c.dep_ == "appos" and c.ent_type_ == "PERSON":
-                return _person_key(c, s)
+                return _person_name(c, s)
     # "32-year-old Englishman Robert Buckley": the name right after the age phrase
     nxt = re.match(r"^[\w\s-]{0,40}?(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'.-]+)+)", s.text[tok.idx :])
     if nxt:
         for e in s.entities:
             if e.label == "PERSON" and e.start == tok.idx + nxt.start("name"):
-                return person_key(e.text)
+                return e.text
     return None
 
 
 _TITLES = frozenset("mr mrs ms dr gov gen sir president inspector police officer captain capt sgt".split())
+
+
+def given_name(name: str | None) -> str | None:
+    """ "Robert Buckley" -> "robert"; "Mr Buckley", "Buckley" -> None."""
+    if not name:
+        return None
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z’'-]*", name) if w.lower() not in _TITLES]
+    words = [w for w in words if not re.fullmatch(r"[A-Z]\.?|Jr|Sr|II|III", w)]
+    return words[0].lower() if len(words) >= 2 else None
 
 
 def person_key(name: str) -> str:

@@ -282,7 +282,10 @@ def _round_hundreds(n: float) -> bool:
 def agree(a: Value, b: Value, rates: Rates = NO_RATES) -> bool:
     """Can both values be true of one fact at one moment?"""
     if a.category is not None or b.category is not None:
-        return a.category == b.category
+        if a.category is None or b.category is None:
+            return False
+        # "bruce township" and "macomb county s bruce township" name one place
+        return a.category == b.category or a.category in b.category or b.category in a.category
     if a.dim != b.dim:
         return False
     if a.qual == "vague" and b.qual == "vague":
