@@ -44,12 +44,20 @@ from .actors import (
 from .assemble import assemble
 from .categories import sentence_categories
 from .compare import fact_conflicts
-from .dates import DATELINE, EVENT_CLASSES, MAX_DAYS_APART, REPORTING, REPORTING_AHEAD, date_links
-from .denial import CANON, DENIAL, HEDGES, NEGATION, denial_links
+from .dates import (
+    DATELINE,
+    EVENT_CLASSES,
+    MAX_DAYS_APART,
+    REPORTING,
+    REPORTING_AHEAD,
+    date_links,
+    dated_events,
+)
+from .denial import CANON, DENIAL, HEDGES, NEGATION, denial_links, reading
 from .events import StoryFrames
 from .facts import Fact, sentence_facts
 from .links import Key, Link
-from .places import ARRIVAL, PLACE_NAMES, broad_places, place_links, place_names
+from .places import ARRIVAL, PLACE_NAMES, arrivals, broad_places, place_links, place_names
 from .related import NEIGHBOURS, RELATED_SIMILARITY, related_pairs
 from .states import State, sentence_states, state_links
 from .values import Rates
@@ -106,20 +114,43 @@ def find_conflicts(
         for s in d.sentences
         if s.post is not None
     }
-    memo: dict[tuple[str, Key], object] = {}  # per-sentence readings, made once per sentence
+    # Per-sentence readings, made once per sentence; a pair is only looked at by the rules
+    # both of its sentences could take part in.
+    memo: dict[tuple[str, Key], object] = {}
+    dated: set[Key] = set()
+    arriving: set[Key] = set()
+    denying: set[Key] = set()
+    asserting: set[Key] = set()
+    acting: set[Key] = set()
+    for key, s in sentences.items():
+        b = broad[group_of[s.article]]
+        if dated_events(s, b, memo):
+            dated.add(key)
+        if arrivals(s, b, post_days, memo):
+            arriving.add(key)
+        r = reading(s, memo)
+        if r.denial is not None:
+            denying.add(key)
+        if r.asserts:
+            asserting.add(key)
+        if could_act(s):
+            acting.add(key)
     for k1, k2 in sorted(pairs):
         s1, s2 = sentences[k1], sentences[k2]
         story = stories[group_of[s1.article]]
         b = broad[group_of[s1.article]]
-        for ln in date_links(s1, s2, b, memo):
-            if story.same_event(k1, k2):
-                links.append(ln)
-        links += place_links(s1, s2, b, post_days, memo)
-        links += denial_links(s1, s2, memo)
+        if k1 in dated and k2 in dated:
+            for ln in date_links(s1, s2, b, memo):
+                if story.same_event(k1, k2):
+                    links.append(ln)
+        if k1 in arriving and k2 in arriving:
+            links += place_links(s1, s2, b, post_days, memo)
+        if (k1 in denying and k2 in asserting) or (k2 in denying and k1 in asserting):
+            links += denial_links(s1, s2, memo)
         if (
-            s1.text != s2.text
-            and could_act(s1)
-            and could_act(s2)
+            k1 in acting
+            and k2 in acting
+            and s1.text != s2.text
             and has_vector(vectors, k1)
             and has_vector(vectors, k2)
             and float(vectors[k1] @ vectors[k2]) >= ACTOR_SIMILARITY

@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from ..models import Sentence
-from .facts import Fact, person_key, place_key
+from .facts import Fact, person_key, place_key, same_text
 from .values import Value
 
 COLOURS = {
@@ -24,6 +24,13 @@ COLOURS = {
     "orange": "orange", "purple": "purple", "pink": "pink", "gold": "gold", "golden": "gold",
     "beige": "beige", "maroon": "maroon", "navy": "navy",
 }  # fmt: skip
+OBJECTS = frozenset(
+    """car vehicle van truck lorry suv sedan pickup motorcycle motorbike bike bicycle bus taxi
+    cab jeep minivan hatchback coupe convertible boat ship plane aircraft helicopter jacket
+    shirt t-shirt hoodie sweatshirt coat hat cap dress shoe sneaker trainer sweater jumper bag
+    backpack suitcase mask scarf trousers jeans uniform""".split()
+)
+"""Things whose colour identifies them in a report (a getaway car, a suspect's jacket)."""
 _COLOUR_NOUNS_SKIP = frozenset(
     "house party market eye hair skin flag card light paper book collar cross crescent".split()
 )
@@ -65,16 +72,19 @@ def _colours(s: Sentence, doc: Any) -> list[Fact]:
     """ "a silver Toyota Camry", "a gray 2013 Toyota Camry": (thing, colour). Read from the
     words, not the parse (the tagger often takes "silver" for a noun)."""
     found: dict[str, list[tuple[str, int, int]]] = {}
-    nouns = {t.idx: t for t in doc} if doc is not None and len(doc.text) == len(s.text) else {}
-    for m in _COLOUR_RE.finditer(s.text):
+    matches = list(_COLOUR_RE.finditer(s.text))
+    if not matches:
+        return []
+    nouns = {t.idx: t for t in doc} if doc is not None and same_text(doc, s.text) else {}
+    for m in matches:
         if any(e.start <= m.start() < e.end for e in s.entities):
             continue  # "the Red Crescent", "the White House": a name
         if m.group("names"):
-            thing = m.group("names").split()[-1].lower()
+            thing = m.group("names").split()[-1].lower()  # a make or model: "Toyota Camry"
         else:
             tok = nouns.get(m.start("noun"))
-            if tok is None or tok.pos_ != "NOUN":
-                continue
+            if tok is None or tok.pos_ != "NOUN" or tok.lemma_.lower() not in OBJECTS:
+                continue  # "black oil", "the brown stuff": a description, not an identifying fact
             thing = tok.lemma_.lower()
         if thing in _COLOUR_NOUNS_SKIP:
             continue

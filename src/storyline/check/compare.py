@@ -144,6 +144,7 @@ def _events(block: list[Fact], frames: StoryFrames, rates: Rates) -> list[_Event
             e.frame.persons or fr.persons,
             e.frame.day or fr.day,
             e.frame.own_time or fr.own_time,
+            e.frame.names | fr.names,
         )
         e.subject = e.subject or f.subject
     return events

@@ -138,7 +138,7 @@ def _events(s: Sentence, broad: set[str]) -> list[_DatedEvent]:
     return out
 
 
-def _memo_events(s: Sentence, broad: set[str], memo: dict[tuple[str, Key], object] | None) -> list[_DatedEvent]:
+def dated_events(s: Sentence, broad: set[str], memo: dict[tuple[str, Key], object] | None) -> list[_DatedEvent]:
     """The dated events of a sentence, read once per sentence when a memo is given."""
     if memo is None:
         return _events(s, broad)
@@ -220,8 +220,8 @@ def date_links(
     s1: Sentence, s2: Sentence, broad: set[str], memo: dict[tuple[str, Key], object] | None = None
 ) -> list[Link]:
     out = []
-    for e1 in _memo_events(s1, broad, memo):
-        for e2 in _memo_events(s2, broad, memo):
+    for e1 in dated_events(s1, broad, memo):
+        for e2 in dated_events(s2, broad, memo):
             if not (e1.classes & e2.classes):
                 continue
             if e1.subjects and e2.subjects and not (e1.subjects & e2.subjects):

@@ -45,6 +45,11 @@ _REFUSED = frozenset(
     suggestions story stories statement charge charges wrongdoing involvement knowledge any
     engaging engage taken place""".split()
 )
+_REFUSED_OBJECTS = frozenset(
+    """bail request requests access entry permission visa application applications appeal
+    appeals motion motions petition petitions parole permit permits license licence entrance
+    admission service treatment""".split()
+)
 _LIGHT = frozenset(
     """they there it its this that these those have has had having been being are is was were
     be do does did any all some take takes took taking place make made also both other others
@@ -83,6 +88,9 @@ def denied_clause(text: str) -> tuple[int, str] | None:
     if _PASSIVE.search(text[: m.start()]) and m.group(0).lower().startswith("den"):
         return None  # "has been denied bail": refused, not a denial
     rest = text[m.end() :]
+    first = re.match(r"\s*(?:(?:a|an|the|his|her|their|its|any|all)\s+)?([a-z]+)", rest, re.I)
+    if first and first.group(1).lower() in _REFUSED_OBJECTS:
+        return None  # "denied a request", "denied bail": refused, not a denial
     end = re.search(
         r"[;.]|,\s*(?:and|but|while|saying|adding)\b|\b(?:and|but)\s+(?:the|a|an)\b"
         r"|\b(?:following|after|before|during|since|because|when|over)\b",
@@ -115,21 +123,23 @@ def _read(s: Sentence) -> _Reading:
     return _Reading(denial, asserts, frozenset(_proposition(s.text)) if asserts else frozenset())
 
 
+def reading(s: Sentence, memo: dict[tuple[str, Key], object] | None = None) -> _Reading:
+    """What a sentence denies or asserts, read once per sentence when a memo is given."""
+    key = ("denial", (s.article, s.index))
+    if memo is not None and key in memo:
+        found = memo[key]
+        assert isinstance(found, _Reading)
+        return found
+    r = _read(s)
+    if memo is not None:
+        memo[key] = r
+    return r
+
+
 def denial_links(
     s1: Sentence, s2: Sentence, memo: dict[tuple[str, Key], object] | None = None
 ) -> list[Link]:
-    readings = []
-    for s in (s1, s2):
-        key = ("denial", (s.article, s.index))
-        if memo is not None and key in memo:
-            readings.append(memo[key])
-            continue
-        r = _read(s)
-        if memo is not None:
-            memo[key] = r
-        readings.append(r)
-    r1, r2 = readings
-    assert isinstance(r1, _Reading) and isinstance(r2, _Reading)
+    r1, r2 = reading(s1, memo), reading(s2, memo)
     out = []
     for den, ass, rd, ra in ((s1, s2, r1, r2), (s2, s1, r2, r1)):
         if rd.denial is None or not ra.asserts:

@@ -75,6 +75,7 @@ class Frame:
     persons: frozenset[str]
     day: str | None = None  # ISO day the clause names, in the story's own days
     own_time: bool = False  # the era comes from a time expression of the fact's own sentence
+    names: frozenset[str] = frozenset()  # a background event's names ("bam"), when its own
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,8 @@ def compatible(a: Frame, b: Frame) -> bool:
         return False
     if a.day and b.day and a.day != b.day:
         return False
+    if a.era and b.era and a.names and b.names and not (a.names & b.names):
+        return False  # 1988 in Lockerbie and 1988 on a North Sea rig: two events
     return True
 
 
@@ -124,8 +127,8 @@ class StoryFrames:
         for d in docs:
             for s in d.sentences:
                 key = (s.article, s.index)
-                ref = d.reference_date(s) or self.story_ref
-                self.times[key] = _times(s, ref)
+                own_date = d.reference_date(s)
+                self.times[key] = _times(s, own_date or self.story_ref, resolved=own_date is not None)
                 # "another robbery on Sunday night": not this story's event (a dated background
                 # sentence is told apart by its date already: "In May ... a second theft")
                 past = any(t.era for t in self.times[key])
@@ -146,6 +149,7 @@ class StoryFrames:
             if e.label == "PERSON"
         ) - self.not_people
         self._mentions: dict[tuple[str, int], list[tuple[int, int, str]]] = {}
+        self.inherited: set[tuple[str, int]] = set()  # era taken from the sentence before
         self.sentence_era: dict[tuple[str, int], str | None] = {}
         for d in docs:
             prev: str | None = None
@@ -154,7 +158,7 @@ class StoryFrames:
                 key = (s.article, s.index)
                 era, own = self._sentence_era(s, prev if prev_own else None, prev)
                 self.sentence_era[key] = era
-                prev, prev_own = era, own and era is not None
+                prev, prev_own = era, bool(own and era is not None)
         self.focus = self._focus(docs)
 
     # --- eras -----------------------------------------------------------------------------
@@ -174,7 +178,10 @@ class StoryFrames:
         if named is not None:
             return named, True
         if self.relative[key]:  # "Days later, ...": another event, after the one just told
+            self.inherited.add((s.article, s.index))
             return last or f"other:{s.article}:{s.index}", True
+        if before is not None:
+            self.inherited.add((s.article, s.index))
         return before, False
 
     def _era_of_names(self, s: Sentence) -> str | None:
@@ -323,11 +330,15 @@ class StoryFrames:
             return Frame(None, persons, None, False)
         era, own = self.era(fact)
         day = None
+        names: frozenset[str] = frozenset()
         if era is None:
             day = self.day(fact)
             if day is None and head not in CASUALTIES:
                 day = self.main_day  # an undated figure of one moment is the main event's
-        return Frame(era, frozenset(), day, own)
+        elif not era.startswith("other:") and fact.key not in self.inherited:
+            s = self.docs[fact.article].sentences[fact.sentence]
+            names = frozenset(_name_words(s, self.lower_words))
+        return Frame(era, frozenset(), day, own, names)
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -356,13 +367,16 @@ def _story_reference(docs: Sequence[AnalysedArticle]) -> str | None:
     return dates[len(dates) // 2] if dates else None
 
 
-def _times(s: Sentence, ref: str | None) -> list[_Time]:
+def _times(s: Sentence, ref: str | None, resolved: bool = True) -> list[_Time]:
     """The sentence's time expressions that date what it reports (not when it was reported,
-    not a page's date line), each with its era."""
+    not a page's date line), each with its era. An article without a date of its own has its
+    yearless and relative expressions resolved against the story's date here."""
     text = s.text
+    if not s.times and not (ref and not resolved):
+        return []
     if _is_date_line(s):
         return []
-    found: list[TimeExpression] = list(s.times) if ref is None else find_times(text, ref)
+    found: list[TimeExpression] = list(s.times) if resolved or ref is None else find_times(text, ref)
     out = []
     for t in found:
         if REPORTING.search(text[max(0, t.start - 40) : t.start]) or DATELINE.match(text[t.end :]):

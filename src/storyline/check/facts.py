@@ -51,7 +51,6 @@ ATTRIBUTE_LABELS = {
     "money:damage": "Cost of the damage",
     "money:price": "Price",
     "money:ransom": "Ransom",
-    "money:trade": "Trade",
 }
 PERSON_NOUNS = frozenset(
     """people person man woman child kid baby suspect pirate militant protester member crewmember
@@ -90,7 +89,6 @@ _MONEY_DOMAINS: list[tuple[str, frozenset[str]]] = [
     ("ransom", frozenset("ransom".split())),
     ("stolen", frozenset("steal stole rob loot haul booty heist theft raid snatch grab lift "
                          "off jewel jewellery jewelry gem diamond".split())),
-    ("trade", frozenset("trade export import revenue sale budget".split())),
 ]  # fmt: skip
 _MASS_ITEMS = frozenset(
     "jewellery jewelry loot booty haul cash money gold property equipment goods valuables".split()
@@ -175,7 +173,7 @@ def label(attribute: str) -> str:
 
 def sentence_facts(s: Sentence, doc: Any) -> list[Fact]:
     """Every typed fact of one sentence (``doc`` is its spaCy parse, or None)."""
-    if doc is None or len(doc.text) != len(s.text):
+    if doc is None or not same_text(doc, s.text):
         return []
     out: list[Fact] = []
     quantities = list(s.quantities)
@@ -199,6 +197,11 @@ def sentence_facts(s: Sentence, doc: Any) -> list[Fact]:
         out.append(fact)
     out.extend(_zeros(s))
     return out
+
+
+def same_text(doc: Any, text: str) -> bool:
+    """The parse is of this very text (offsets line up); cheaper than building ``doc.text``."""
+    return len(doc) > 0 and doc[-1].idx + len(doc[-1].text) == len(text.rstrip())
 
 
 def _not_a_count(text: str, q: Quantity) -> bool:
@@ -343,6 +346,8 @@ def _read(s: Sentence, q: Quantity, tok: Any, value: Value, doc: Any) -> Fact | 
             or noun.pos_ != "NOUN"
             or re.match(r"^\s+(?:\w+\s+)?(?:sooner|later|earlier|more|fewer|less|than)\b", text[q.end :])
             or re.match(r"^\s+of\b", text[q.end :])  # "two of Egypt's largest providers": a part
+            # a rate ("1,000 barrels a day") changes from day to day; it is not a count
+            or re.match(r"^[\s\w-]{0,20}?\b(?:a|per|each|every|an)\s+(?:day|week|month|year|hour|minute|second)\b", text[q.end :])
             or value.qual == "vague"
             or "-" in text[q.end : q.end + 2]  # "a 1,500-square-kilometer island"
         ):

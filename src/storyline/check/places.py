@@ -72,8 +72,8 @@ def place_links(
     memo: dict[tuple[str, Key], object] | None = None,
 ) -> list[Link]:
     out = []
-    for a1 in _memo_arrivals(s1, broad, post_days, memo):
-        for a2 in _memo_arrivals(s2, broad, post_days, memo):
+    for a1 in arrivals(s1, broad, post_days, memo):
+        for a2 in arrivals(s2, broad, post_days, memo):
             if a1.place.lower() == a2.place.lower():
                 continue
             if _contains(a1.place, a2.place) or _contains(a2.place, a1.place):
@@ -98,7 +98,7 @@ def place_links(
     return out
 
 
-def _memo_arrivals(
+def arrivals(
     s: Sentence, broad: set[str], post_days: dict[Key, str | None], memo: dict[tuple[str, Key], object] | None
 ) -> list[_Arrival]:
     key = (s.article, s.index)

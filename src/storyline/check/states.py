@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..models import Sentence
+from .facts import same_text
 from .links import Key, Link
 
 _DAMAGE = frozenset(
@@ -41,9 +42,24 @@ class State:
     text: str  # the words that carry the state, as written
 
 
+_CUES = re.compile(
+    r"destr|devastat|damag|collaps|toppl|flatten|raz|gutt|level|wreck|demolish|knock|\bcut\b|"
+    r"intact|undamaged|unaffected|unscathed|untouched|spared|affected|\bhit\b|harm|"
+    r"equip|prepar|train|protect|maintain|organi[sz]|staff",
+    re.I,
+)
+
+
+_HYPOTHETICAL = re.compile(
+    r"\b(?:if|would|could|should|might|may|will|unless|whether|must|can)\b", re.I
+)
+
+
 def sentence_states(s: Sentence, doc: Any) -> list[State]:
-    if doc is None or len(doc.text) != len(s.text):
-        return []
+    if doc is None or not same_text(doc, s.text) or not _CUES.search(s.text):
+        return []  # a cheap look at the words first: most sentences state nothing of the kind
+    if _HYPOTHETICAL.search(s.text):
+        return []  # "if it stays over 8,000 psi the well was intact", "they should destroy it"
     out: list[State] = []
     key = (s.article, s.index)
     for tok in doc:
@@ -54,7 +70,11 @@ def sentence_states(s: Sentence, doc: Any) -> list[State]:
             thing = _subject(tok)
             if thing is not None:
                 out.append(_state(key, s, "damage", True, thing, tok))
-        elif (lemma in _DAMAGE or (lemma in _DAMAGE_PARTICLE and _has_particle(tok))) and not negated:
+        elif (
+            (lemma in _DAMAGE or (lemma in _DAMAGE_PARTICLE and _has_particle(tok)))
+            and not negated
+            and tok.tag_ in ("VBD", "VBN", "VBZ", "JJ")  # a state, not "destroying" or "to destroy"
+        ):
             thing = _object(tok) if tok.tag_ != "VBN" or _active(tok) else _subject(tok)
             if thing is not None:
                 out.append(_state(key, s, "damage", False, thing, tok))
