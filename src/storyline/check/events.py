@@ -476,19 +476,20 @@ def _main_day(docs: Sequence[AnalysedArticle], times: dict[tuple[str, int], list
 
 
 def _place_words(docs: Sequence[AnalysedArticle]) -> frozenset[str]:
-    """Words the story tags as places or organisations more often than as people: a "person"
-    named so is a tagging slip ("Mueller Glacier" tagged PERSON in one sentence)."""
-    other: Counter[str] = Counter()
-    people: Counter[str] = Counter()
+    """Words the story tags as places, organisations or groups and never as the surname of a
+    full name: a "person" named so is a tagging slip ("Mueller Glacier", "Sikh")."""
+    other: set[str] = set()
+    surnames: set[str] = set()
     for d in docs:
         for s in d.sentences:
             for e in s.entities:
                 words = [w.lower() for w in re.findall(r"[A-Za-z’'-]+", e.text) if len(w) > 2]
                 if e.label == "PERSON":
-                    people.update(words)
+                    if len(words) >= 2:
+                        surnames.add(person_key(e.text))
                 elif e.label in ("GPE", "LOC", "FAC", "ORG", "NORP"):
                     other.update(words)
-    return frozenset(w for w in other if other[w] >= people[w]) | frozenset({"me", "he", "she", "him", "her"})
+    return frozenset(other - surnames) | frozenset({"me", "he", "she", "him", "her"})
 
 
 def _canonical_people(docs: Sequence[AnalysedArticle], facts: Sequence[Fact]) -> dict[str, str]:
