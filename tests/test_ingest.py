@@ -298,7 +298,7 @@ def test_huge_file_is_refused(tmp_path: Path) -> None:
     result = read(big, max_bytes=500)
     assert not result.articles
     (p,) = result.problems
-    assert "too large" in p.reason and "max_bytes" in p.reason
+    assert "too large" in p.reason and "--max-bytes" in p.reason
 
 
 def test_url_inputs_go_to_the_registered_url_reader(monkeypatch: pytest.MonkeyPatch) -> None:

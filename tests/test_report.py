@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import html as html_lib
 import json
+import re
+from dataclasses import replace
 from importlib import resources
 
 import jsonschema
@@ -40,6 +45,13 @@ def _doc(aid: str, source: str, sentences: list[str], published: str, **kw) -> A
                   published_evidence="header date", path=f"/tmp/{aid}.txt",
                   posts=kw.get("posts", ()), removed=kw.get("removed", ()))
     return AnalysedArticle(article=art, sentences=tuple(sents))
+
+
+def _with(brief: Brief, i: int, **fields: object) -> Brief:
+    """``brief`` with article ``i``'s metadata changed."""
+    docs = list(brief.articles)
+    docs[i] = replace(docs[i], article=replace(docs[i].article, **fields))  # type: ignore[arg-type]
+    return replace(brief, articles=tuple(docs))
 
 
 @pytest.fixture()
@@ -102,10 +114,106 @@ def test_html_is_self_contained_and_escapes_article_text(brief: Brief) -> None:
     assert "<b>Wednesday</b>" not in html
     assert "Kim &amp; Putin &lt;meet&gt;" in html
     # no external assets: nothing is loaded from elsewhere
-    for needle in ("<link ", "src=\"http", "@import", "<script"):
+    for needle in ("<link ", "src=", "@import", "url("):
         assert needle not in html
     # every citation links to the sentence it cites
     assert 'href="#a-a1-s0"' in html and 'id="a-a1-s0"' in html
+
+
+def test_html_report_allows_only_its_own_script_and_style(brief: Brief) -> None:
+    """The CSP meta tag lets the report's own inline style and script run (by hash), nothing else."""
+    html = render(brief, "html")
+    policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html)
+    assert policy is not None
+    assert html.index("Content-Security-Policy") < html.index("<style>")  # before what it governs
+    scripts = re.findall(r"<script>(.*?)</script>", html, flags=re.S)
+    styles = re.findall(r"<style>(.*?)</style>", html, flags=re.S)
+    assert len(scripts) == 1 and len(styles) == 1 and html.count("<script") == 1
+    content = html_lib.unescape(policy.group(1))
+    directives = dict(d.strip().split(" ", 1) for d in content.split(";"))
+
+    def digest(text: str) -> str:
+        return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+    assert directives["script-src"] == digest(scripts[0])
+    assert directives["style-src"] == digest(styles[0])
+    assert directives["default-src"] == "'none'"
+    assert "unsafe-inline" not in content
+
+
+HOSTILE_URLS = ("javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<script>x</script>",
+                " javascript:alert(1)", "vbscript:x", "file:///etc/passwd", "java\tscript:alert(1)")
+
+
+@pytest.mark.parametrize("url", HOSTILE_URLS)
+def test_only_web_addresses_become_links(brief: Brief, url: str) -> None:
+    b = _with(brief, 0, url=url)
+    html = render(b, "html")
+    md = render(b, "markdown")
+    hrefs = re.findall(r'href="([^"]*)"', html)
+    assert all(h.startswith("#") for h in hrefs), hrefs
+    assert "not a web link" in html and "not a web link" in md
+    assert f"<{url}>" not in md and f"]({url}" not in md
+
+
+def test_web_addresses_are_links(brief: Brief) -> None:
+    b = _with(brief, 0, url="https://example.org/a?b=1&c=2")
+    assert 'href="https://example.org/a?b=1&amp;c=2"' in render(b, "html")
+    assert "<https://example.org/a?b=1&c=2>" in render(b, "markdown")
+
+
+def test_markdown_escapes_html_and_markdown_and_drops_bidi_controls(brief: Brief) -> None:
+    evil = "Evil\u202eTXT.exe <img src=x onerror=alert(1)> [click](javascript:alert(2)) *bold* `code` | pipe"
+    b = replace(_with(brief, 1, title=evil, source="Out\u2066let<b>"), title=evil)
+    md = render(b, "markdown")
+    for bad in ("\u202e", "\u2066", "<img", "<b>", "*bold*", "`code`"):
+        assert bad not in md, bad
+    assert not re.search(r"(?<!\\)\]\(", md)  # no link syntax survives: every "]" is escaped
+    assert "&lt;img src=x onerror=alert(1)&gt;" in md
+    assert "\\[click\\]" in md and "\\*bold\\*" in md and "\\| pipe" in md
+    html = render(b, "html")
+    assert "\u202e" not in html and "\u2066" not in html
+
+
+def test_sentence_numbers_shown_to_people_count_from_one(brief: Brief) -> None:
+    md = render(brief, "markdown")
+    html = render(brief, "html")
+    assert to_dict(brief)["summary"][0]["citations"][0]["sentence"] == 0  # the JSON stays 0-based
+    assert "\\[Wire §1\\]" in md and "§0" not in md
+    assert "[Wire §1]" in html and "§0" not in html
+    assert '<li id="a-a1-s0" value="1">' in html  # the list shows 1, the anchor keeps the index
+
+
+def test_html_has_contents_and_folds_long_sections(brief: Brief) -> None:
+    html = render(brief, "html")
+    toc = html[html.index('<nav class="toc"'):html.index("</nav>")]
+    for anchor_id in ("summary", "timeline", "conflicts", "claims", "syndication", "entities", "sources"):
+        assert f'href="#{anchor_id}"' in toc and f'id="{anchor_id}"' in html
+    assert '<details class="sentences">' in html  # each article's sentences are folded
+    assert '<details class="single" id="single-source">' in html
+
+
+def test_unknown_outlet_gets_a_readable_label(brief: Brief) -> None:
+    from storyline.report import view
+
+    b = _with(brief, 2, source=None, title="Kim and Putin begin talks, Russian media reports")
+    assert view.labels(b)["c3"] == "Kim and Putin begin talks,…"
+    b = _with(b, 2, url="https://www.cnbc.com/live/x")
+    assert view.labels(b)["c3"] == "cnbc.com"
+    html = render(b, "html")
+    assert "outlet: unknown" in html and ">c3:" not in html
+    assert "- outlet: unknown" in render(b, "markdown")
+
+
+def test_briefing_round_trips_through_its_json(brief: Brief) -> None:
+    """The web app renders cached briefings from their JSON: nothing of the contract is lost."""
+    from storyline.report.data import from_dict
+
+    data = to_dict(brief)
+    again = from_dict(json.loads(json.dumps(data)))
+    assert to_dict(again) == data
+    assert render(again, "markdown") == render(brief, "markdown")
+    assert render(again, "html") == render(brief, "html")
 
 
 def test_markdown_answers_the_readers_questions_in_order(brief: Brief) -> None:
@@ -114,8 +222,8 @@ def test_markdown_answers_the_readers_questions_in_order(brief: Brief) -> None:
              "## Who copied whom", "## People, organisations, places", "## Sources"]
     positions = [md.index(h) for h in order]
     assert positions == sorted(positions)
-    assert md.startswith("# Kim & Putin <meet> — 3 articles · 3 outlets · 2023-09-12 to 2023-09-13")
-    assert "[Wire §0] [Paper §0]" in md
+    assert md.startswith("# Kim & Putin &lt;meet&gt; — 3 articles · 3 outlets · 2023-09-12 to 2023-09-13")
+    assert "\\[Wire §1\\] \\[Paper §1\\]" in md
     assert "“Kim arrived in Vladivostok on Tuesday.”" in md
     assert "_comment form_: Leave a Reply" in md
 

@@ -231,7 +231,7 @@ def test_exact_selection_beats_greedy_on_the_budget_and_keeps_antecedents():
     common = dict(
         eligible=np.ones(4, dtype=bool),
         previous=np.array([-1, 0, 1, 2]),
-        similarity=np.eye(4),
+        vectors=np.eye(4),
         duplicate=0.9,
         salience_weight=0.0,
     )
@@ -245,3 +245,36 @@ def test_exact_selection_beats_greedy_on_the_budget_and_keeps_antecedents():
         np.zeros(4), lengths, concepts, weight, dependent=dependent, budget=10, **common
     )
     assert chosen == [2, 3]  # the heavy sentence only comes with its antecedent
+
+
+def test_blocked_similarity_pass_equals_the_pairwise_definition():
+    """best_matches in blocks of 3 rows = each sentence's best cosine in each document, computed
+    pair by pair; support sums the best match per other source, copies counted once."""
+    import importlib
+
+    corr = importlib.import_module("storyline.summarise.corroboration")
+    rng = np.random.default_rng(7)
+
+    def unit(n: int) -> np.ndarray:
+        m = rng.normal(size=(n, 16)).astype(np.float32)
+        return m / np.linalg.norm(m, axis=1, keepdims=True)
+
+    a = unit(5)
+    docs = [a, a.copy(), unit(4), np.zeros((0, 16), np.float32), unit(7)]  # 0 and 1 are copies
+    best = corr.best_matches(docs, block=3)
+    row = 0
+    for m in docs:
+        for i in range(len(m)):
+            for e, other in enumerate(docs):
+                want = (other @ m[i]).max() if len(other) else -np.inf
+                assert np.isclose(best[row, e], want, atol=1e-6)
+            row += 1
+    src = corr.sources(docs)
+    assert src[0] == src[1] and len(set(src)) == 4
+    sup = corr.support(docs, floor=0.5)
+    for i in range(len(docs[2])):
+        want = sum(
+            float(np.clip(((docs[s] @ docs[2][i]).max() - 0.5) / 0.5, 0, 1)) for s in (0, 4)
+        )
+        assert np.isclose(sup[2][i], want, atol=1e-5)
+    assert len(sup[3]) == 0

@@ -37,7 +37,6 @@ STOPWORDS = frozenset(
     where while after before said says say told according than up out off said""".split()
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*")
-_QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
 
 
 def words(text: str) -> list[str]:
@@ -72,12 +71,6 @@ def containment(a: str, b: str) -> float:
     if not sa or not sb:
         return 0.0
     return len(sa & sb) / min(len(sa), len(sb))
-
-
-@functools.lru_cache(maxsize=65_536)  # asked of every sentence for every pair of articles
-def unquoted_words(text: str) -> int:
-    """Words outside quotation marks: a shared quote is the speaker's words, not shared copy."""
-    return len(words(_QUOTED.sub(" ", text)))
 
 
 def has_vector(vectors: SentenceVectors, key: tuple[str, int]) -> bool:
@@ -175,6 +168,13 @@ def story_groups(
 
 
 # --- syndication ------------------------------------------------------------------------------
+#
+# Copying is judged from aligned sentence pairs, found in one pass over all sentences of the
+# story (embedding neighbours in blocks, plus sentences sharing rare word 3-grams), and weighed by
+# what a fact-checker takes as proof: a narrative sentence repeated verbatim is copy; the same
+# quotation of a spokesman, or a statement one outlet quotes and another prints as its own, is a
+# common source rather than copy; a paraphrase only supports other evidence, unless it runs
+# through most of the article (a rewrite).
 
 PARAPHRASE_SIMILARITY = 0.85
 """Cosine above which a sentence pair may be a rewrite of shared copy (with lexical support)."""
@@ -182,67 +182,268 @@ PARAPHRASE_LEXICAL = 0.25
 """...and at least this much word 3-gram containment or a rapidfuzz token ratio of 70."""
 VERBATIM_LEXICAL = 0.6
 """Containment above which a pair is a (near-)verbatim copy."""
-MIN_SHARED = 2
-"""Sentence pairs two articles must share to be reported: one match is a coincidence or a quote."""
+EXACT_LEXICAL = 0.95
+"""Containment of an exact copy (a stray comma or a spelling aside)."""
 MIN_WORDS = 6
-"""Shorter sentences (or mostly quoted ones) are not evidence of copying."""
+"""Shorter sentences (datelines, bylines, headline fragments) are not aligned at all."""
+EVIDENCE_WORDS = 10
+"""Shorter sentences are aligned but weigh nothing: "X was pronounced dead at Y Hospital" is a
+stock phrase two reporters write alike."""
+EXACT_WORDS = 12
+"""An exact copy of a narrative sentence at least this long is proof of copying on its own."""
+LINK_EVIDENCE = 1.5
+"""Weight of shared copy two articles need (see ``_weigh``): two verbatim narrative sentences, one
+exact long one, or a verbatim one with paraphrases or shared quotations beside it."""
+REWRITE_SHARE = 0.5
+"""Share of the shorter article's sentences that, paraphrased pair by pair, make a rewrite..."""
+REWRITE_MIN = 3
+"""...with at least this many pairs."""
+QUOTE_WORDS = 20
+"""A shared quotation weighs in proportion to its length up to this many words."""
+COMMON_SHINGLE = 50
+"""A word 3-gram found in more sentences than this is a stock phrase, not a copy candidate."""
+BLOCK_ROWS = 1024
+"""Rows of the similarity pass done at once (memory stays at BLOCK_ROWS x sentences)."""
+
+_QUOTE_MARK = re.compile(r"[\"“”«»„]")
+_OPENING = "“«„"
+_CLOSING = "”»"
+_SAYS = frozenset({"said", "says", "added", "stated", "confirmed"})
+
+
+def attributed(text: str) -> bool:
+    """Whether a sentence relays a source's statement in its own words: "..., the Navy said.",
+    "..., said Captain X.", "..., he told reporters.", "..., according to police.",
+    "According to X, ..." (the clause after the last comma names who said it)."""
+    if re.match(r"\s*According\s+to\b", text, re.I):
+        return True
+    clauses = text.strip().rstrip(".!\"”’' ").split(",")
+    for k in (1, 2):  # ", said Captain X, chief spokesman." has its speaker one comma back
+        if len(clauses) <= k:
+            break
+        tail = [w.lower().strip("\"“”") for w in clauses[-k].split()]
+        tail = [w for w in tail if w]
+        if 1 <= len(tail) <= 8 and (
+            tail[-1] in _SAYS
+            or tail[0] in _SAYS
+            or tail[:2] == ["according", "to"]
+            or (len(tail) >= 2 and tail[-2] == "told")
+        ):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
 class SharedPair:
-    """Two sentences, one per article, that are the same copy (verbatim or rewritten)."""
+    """Two sentences, one per article, that are the same copy (verbatim or rewritten).
+
+    ``framing``: "narrative" when both articles print the text as their own, "relayed" when one
+    quotes or attributes what the other prints as its own, "quote" when both quote it.
+    ``weight``: the evidence of copying the pair gives (``_weigh``)."""
 
     a: int
     b: int
     similarity: float
     verbatim: bool
+    framing: str = "narrative"
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One alignable sentence: where it is, its word 3-grams and which of them are quoted."""
+
+    doc: int
+    sentence: Sentence
+    row: int
+    words: int
+    grams: dict[tuple[str, ...], bool]  # word 3-gram -> inside quotation marks
+    quoted: float  # share of the sentence's words inside quotation marks
+    attributed: bool
 
 
 def shared_pairs(
     a: AnalysedArticle, b: AnalysedArticle, vectors: SentenceVectors, settings: Settings
 ) -> list[SharedPair]:
     """One-to-one sentence alignment of two articles, keeping only copy-like pairs."""
-    sa = [
-        s
-        for s in a.sentences
-        if unquoted_words(s.text) >= MIN_WORDS and has_vector(vectors, (s.article, s.index))
-    ]
-    sb = [
-        s
-        for s in b.sentences
-        if unquoted_words(s.text) >= MIN_WORDS and has_vector(vectors, (s.article, s.index))
-    ]
-    if not sa or not sb:
-        return []
-    ma = vectors.matrix[[vectors.row(s.article, s.index) for s in sa]]
-    mb = vectors.matrix[[vectors.row(s.article, s.index) for s in sb]]
-    sims = ma @ mb.T
-    candidates: list[tuple[float, int, int, bool]] = []
-    for i, j in zip(
-        *np.nonzero(sims >= min(PARAPHRASE_SIMILARITY, settings.copy_threshold)), strict=True
-    ):
-        sim = float(sims[i, j])
-        ta, tb = sa[i].text, sb[j].text
-        cont = containment(ta, tb)
+    return _shared_by_pair([a, b], vectors, settings).get((0, 1), [])
+
+
+def _shared_by_pair(
+    docs: Sequence[AnalysedArticle], vectors: SentenceVectors, settings: Settings
+) -> dict[tuple[int, int], list[SharedPair]]:
+    """Copy-like sentence pairs of every two articles (doc indices i < j), one pass over all."""
+    lines = [line for k, d in enumerate(docs) for line in _lines(k, d, vectors)]
+    found: dict[tuple[int, int], list[tuple[float, int, int, bool, float]]] = defaultdict(list)
+    for x, y, sim in _candidates(lines, vectors, settings):
+        lx, ly = lines[x], lines[y]
+        ta, tb = lx.sentence.text, ly.sentence.text
+        cont = _containment(lx.grams, ly.grams)
         ratio = fuzz.token_sort_ratio(ta, tb) / 100.0
-        verbatim = cont >= VERBATIM_LEXICAL or ratio >= 0.9
+        verbatim = cont >= VERBATIM_LEXICAL or (ratio >= 0.9 and sim >= PARAPHRASE_SIMILARITY)
         if (
             verbatim
             or (sim >= settings.copy_threshold and ratio >= 0.6)
             or (sim >= PARAPHRASE_SIMILARITY and (cont >= PARAPHRASE_LEXICAL or ratio >= 0.7))
         ):
-            candidates.append((sim + cont, int(i), int(j), verbatim))
-    # Greedy one-to-one: each sentence is the copy of at most one sentence of the other article.
-    used_a: set[int] = set()
-    used_b: set[int] = set()
+            found[(lx.doc, ly.doc)].append((sim + cont, x, y, verbatim, sim))
+    out: dict[tuple[int, int], list[SharedPair]] = {}
+    for key, candidates in found.items():
+        # Greedy one-to-one: each sentence is the copy of at most one sentence of the other.
+        used: set[int] = set()
+        pairs = []
+        for _score, x, y, verbatim, sim in sorted(candidates, reverse=True):
+            if x in used or y in used:
+                continue
+            used.update((x, y))
+            framing, weight = _weigh(lines[x], lines[y], verbatim)
+            pairs.append(
+                SharedPair(
+                    lines[x].sentence.index, lines[y].sentence.index, sim, verbatim, framing, weight
+                )
+            )
+        out[key] = sorted(pairs, key=lambda p: (p.a, p.b))
+    return out
+
+
+def _lines(k: int, doc: AnalysedArticle, vectors: SentenceVectors) -> list[_Line]:
     out = []
-    for _score, i, j, verbatim in sorted(candidates, reverse=True):
-        if i in used_a or j in used_b:
+    for sentence, mask in zip(doc.sentences, _quotation_masks(doc.sentences), strict=True):
+        toks = words(sentence.text)
+        if len(toks) < MIN_WORDS or not has_vector(vectors, (sentence.article, sentence.index)):
             continue
-        used_a.add(i)
-        used_b.add(j)
-        out.append(SharedPair(sa[i].index, sb[j].index, float(sims[i, j]), verbatim))
-    return sorted(out, key=lambda p: (p.a, p.b))
+        grams: dict[tuple[str, ...], bool] = {}
+        for i in range(len(toks) - 2):
+            gram = tuple(toks[i : i + 3])
+            grams[gram] = grams.get(gram, True) and all(mask[i : i + 3])
+        out.append(
+            _Line(
+                k,
+                sentence,
+                vectors.row(sentence.article, sentence.index),
+                len(toks),
+                grams,
+                sum(mask) / len(mask),
+                attributed(sentence.text),
+            )
+        )
+    return out
+
+
+def _quotation_masks(sentences: Sequence[Sentence]) -> list[list[bool]]:
+    """For each sentence, which of its ``words`` stand inside quotation marks.
+
+    A quotation may run over several sentences: a sentence that opens one without closing it
+    carries it into the next, and a quotation mark opening a sentence opens (or continues) one.
+    A sentence without any mark is inside only when the next one closes the quotation, so one
+    stray mark does not turn the rest of an article into a quotation."""
+    masks = []
+    inside = False
+    for k, s in enumerate(sentences):
+        marks = list(_QUOTE_MARK.finditer(s.text))
+        if not marks:
+            nxt = sentences[k + 1].text if k + 1 < len(sentences) else ""
+            first = _QUOTE_MARK.search(nxt)
+            inside = (
+                inside
+                and first is not None
+                and bool(nxt[: first.start()].strip())
+                and first.group() not in _OPENING
+            )
+            masks.append([inside] * len(_WORD.findall(s.text)))
+            continue
+        changes = []  # (position, state after the mark)
+        state = inside
+        for m in marks:
+            ch = m.group()
+            if not s.text[: m.start()].strip() or ch in _OPENING:
+                state = True
+            elif ch in _CLOSING:
+                state = False
+            else:
+                state = not state
+            changes.append((m.start(), state))
+        mask = []
+        for w in _WORD.finditer(s.text):
+            at = inside
+            for pos, st in changes:
+                if pos < w.start():
+                    at = st
+            mask.append(at)
+        masks.append(mask)
+        inside = state
+    return masks
+
+
+def _candidates(
+    lines: Sequence[_Line], vectors: SentenceVectors, settings: Settings
+) -> list[tuple[int, int, float]]:
+    """Line pairs (x < y, two articles) worth comparing: embedding neighbours found block by
+    block over all lines at once, and lines sharing rare word 3-grams (verbatim copies whose
+    cosine a swapped name or an added clause has lowered)."""
+    if len(lines) < 2:
+        return []
+    matrix = vectors.matrix[[line.row for line in lines]]
+    doc = [line.doc for line in lines]
+    floor = min(PARAPHRASE_SIMILARITY, settings.copy_threshold)
+    pairs: dict[tuple[int, int], float] = {}
+    for start in range(0, len(lines), BLOCK_ROWS):
+        sims = matrix[start : start + BLOCK_ROWS] @ matrix.T
+        xs, ys = np.nonzero(sims >= floor)
+        for bx, by in zip(xs.tolist(), ys.tolist(), strict=True):
+            x, y = bx + start, by
+            if x < y and doc[x] != doc[y]:
+                pairs[(x, y)] = float(sims[bx, by])
+    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for x, line in enumerate(lines):
+        for gram in line.grams:
+            index[gram].append(x)
+    shared: dict[tuple[int, int], int] = defaultdict(int)
+    for holders in index.values():
+        if len(holders) > COMMON_SHINGLE:
+            continue
+        for i, x in enumerate(holders):
+            for y in holders[i + 1 :]:
+                if doc[x] != doc[y]:
+                    shared[(x, y)] += 1
+    for (x, y), n in shared.items():
+        if (x, y) not in pairs and n >= 3:
+            pairs[(x, y)] = float(matrix[x] @ matrix[y])
+    # doc order inside each pair: the lower doc index first
+    return [(x, y, s) if doc[x] < doc[y] else (y, x, s) for (x, y), s in sorted(pairs.items())]
+
+
+def _containment(a: dict[tuple[str, ...], bool], b: dict[tuple[str, ...], bool]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a.keys() & b.keys()) / min(len(a), len(b))
+
+
+def _weigh(x: _Line, y: _Line, verbatim: bool) -> tuple[str, float]:
+    """How the pair is framed in the two articles and what it proves about copying."""
+    common = x.grams.keys() & y.grams.keys()
+    if common:
+        quoted_x = sum(x.grams[g] for g in common) >= 0.5 * len(common)
+        quoted_y = sum(y.grams[g] for g in common) >= 0.5 * len(common)
+    else:
+        quoted_x, quoted_y = x.quoted >= 0.5, y.quoted >= 0.5
+    # a statement one article attributes (", the Navy said") and the other prints as its own
+    quoted_x = quoted_x or (x.attributed and not y.attributed)
+    quoted_y = quoted_y or (y.attributed and not x.attributed)
+    framing = (
+        "quote" if quoted_x and quoted_y else "relayed" if quoted_x or quoted_y else "narrative"
+    )
+    shortest = min(x.words, y.words)
+    if shortest < EVIDENCE_WORDS:
+        return framing, 0.0
+    if not verbatim:
+        return framing, 0.25 if framing == "quote" else 0.5
+    if framing == "quote":
+        return framing, 0.5 * min(1.0, shortest / QUOTE_WORDS)
+    if framing == "relayed":
+        return framing, 0.5
+    exact = _containment(x.grams, y.grams) >= EXACT_LEXICAL and shortest >= EXACT_WORDS
+    return framing, 1.5 if exact else 1.0
 
 
 # Where an article says whose copy it is. Photo credits ("(KCNA via Reuters)") are not text origin,
@@ -305,7 +506,9 @@ def find_syndication(
 
     kind: "copy" when most of the shorter article is (near-)verbatim the other's, "rewrite" when
     most of it is paraphrased from the other, "shared-wire" when both carry passages of the same
-    copy. Two independent reports of one event share facts, not sentences, so they are not linked.
+    copy. Two independent reports of one event share facts, not sentences, so they are not linked;
+    nor are two articles that only quote the same spokesman. Articles linked to one another
+    through a third (two sites each carrying part of one wire story) form one group.
     """
     pairs = _linked_pairs(docs, vectors, settings)
     if not pairs:
@@ -344,12 +547,28 @@ def _linked_pairs(
     docs: Sequence[AnalysedArticle], vectors: SentenceVectors, settings: Settings
 ) -> dict[tuple[str, str], list[SharedPair]]:
     out = {}
-    for i in range(len(docs)):
-        for j in range(i + 1, len(docs)):
-            shared = shared_pairs(docs[i], docs[j], vectors, settings)
-            if len(shared) >= MIN_SHARED:
-                out[(docs[i].article.id, docs[j].article.id)] = shared
+    for (i, j), shared in sorted(_shared_by_pair(docs, vectors, settings).items()):
+        if _copied(docs[i], docs[j], shared):
+            out[(docs[i].article.id, docs[j].article.id)] = shared
     return out
+
+
+def _copied(a: AnalysedArticle, b: AnalysedArticle, shared: list[SharedPair]) -> bool:
+    """Whether the shared pairs prove that one article copies the other or both one text."""
+    weighed = [p for p in shared if p.weight > 0]
+    evidence = sum(p.weight for p in weighed)
+    if (
+        evidence >= LINK_EVIDENCE
+        and any(p.verbatim for p in weighed)
+        and any(p.framing != "quote" for p in weighed)
+    ):
+        return True
+    shorter = min(_alignable(a), _alignable(b))
+    return len(weighed) >= max(REWRITE_MIN, REWRITE_SHARE * shorter)
+
+
+def _alignable(doc: AnalysedArticle) -> int:
+    return sum(len(words(s.text)) >= MIN_WORDS for s in doc.sentences)
 
 
 def _pair_kind(a: AnalysedArticle, b: AnalysedArticle, shared: list[SharedPair]) -> str:

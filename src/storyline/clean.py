@@ -32,6 +32,7 @@ from .ingest.metadata import (
     split_title,
     word_count,
 )
+from .ingest.pagedates import dated_dateline
 from .models import Article, Post, Removed
 
 COMMENT_RE = re.compile(
@@ -149,7 +150,7 @@ def line_reason(line: str) -> str | None:
         return "source line"
     if BYLINE_RE.match(line):
         return "byline"
-    if is_date_line(line) and word_count(line) <= 6:
+    if is_date_line(line):  # "Updated: November 11, 2011 20:09 IST", "Mumbai, Nov 11 -"
         return "date line"
     return None
 
@@ -312,6 +313,11 @@ class _Page:
             if m and word_count(self.text[i]) > 6:
                 self.text[i] = self.text[i][m.end() :].strip()
                 self.extra.append((i, Removed(m.group(0).strip(" –—-"), "dateline")))
+                return
+            dated = dated_dateline(self.text[i])  # "KIEV, April 7. /ITAR-TASS/ ..."
+            if dated and word_count(self.text[i][dated.end :]) > 5:
+                self.text[i] = self.text[i][dated.end :].strip()
+                self.extra.append((i, Removed(dated.written, "dateline")))
             return
 
     def duplicates(self) -> None:

@@ -11,7 +11,15 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
-from .errors import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, InputError, StorylineError, UsageError
+from .errors import (
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    InputError,
+    StorylineError,
+    UsageError,
+    exit_code,
+)
 from .settings import Settings
 
 FORMATS = ["markdown", "json", "html"]
@@ -67,7 +75,12 @@ def write_output(text: str, output: Path | None) -> None:
 
 
 def guarded(fn: Callable[..., int | None]) -> Callable[..., None]:
-    """Run a command; a StorylineError becomes ``Error: ...`` and its exit code, in one place."""
+    """Run a command; a StorylineError becomes ``Error: ...`` and its exit code, in one place.
+
+    Any other exception is a bug: ``Error: internal error (please report): ...`` and exit code
+    3, with the traceback only when ``STORYLINE_DEBUG`` is set. (Bugs on one input are caught
+    earlier, at that input, and the other inputs still processed: see ``errors.InternalError``.)
+    """
 
     def wrapper(*args: Any, **kwargs: Any) -> None:
         try:
@@ -77,11 +90,67 @@ def guarded(fn: Callable[..., int | None]) -> Callable[..., None]:
         except KeyboardInterrupt:
             click.echo("Error: interrupted", err=True)
             sys.exit(130)
+        except Exception as exc:
+            internal_error(exc)
         sys.exit(code or EXIT_OK)
 
     wrapper.__name__ = fn.__name__
     wrapper.__doc__ = fn.__doc__
     return wrapper
+
+
+def internal_error(exc: BaseException) -> NoReturn:
+    import os
+    import traceback
+
+    if os.environ.get("STORYLINE_DEBUG"):
+        traceback.print_exception(exc)
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    click.echo(f"Error: internal error (please report): {detail}", err=True)
+    if not os.environ.get("STORYLINE_DEBUG"):
+        click.echo("(set STORYLINE_DEBUG=1 to see the traceback)", err=True)
+    sys.exit(EXIT_INTERNAL)
+
+
+# --- limits and safety: options shared by the commands that read inputs ---------------------
+
+
+def limit_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The input limits of ``Settings`` as options (the error a limit raises names its flag)."""
+    d = Settings()
+    options = [
+        click.option("--max-bytes", type=click.IntRange(1), help=f"Most bytes read from one input, after decompression [default: {d.max_bytes:,}]."),
+        click.option("--max-ratio", type=click.IntRange(1), help=f"Most a compressed input may expand per byte [default: {d.max_ratio}]."),
+        click.option("--max-records", type=click.IntRange(1), help=f"Most records (JSON, JSONL, WARC, feed entries) read from one input [default: {d.max_records:,}]."),
+        click.option("--max-line-chars", type=click.IntRange(1), help=f"Longest line of article text [default: {d.max_line_chars:,}]."),
+        click.option("--max-json-depth", type=click.IntRange(1), help=f"Deepest JSON nesting [default: {d.max_json_depth}]."),
+        click.option("--max-number-digits", type=click.IntRange(1), help=f"Most digits of a JSON number [default: {d.max_number_digits}]."),
+        click.option("--fetch-timeout", type=click.FloatRange(0.1), help=f"Total seconds for one URL, redirects included [default: {d.fetch_timeout:g}]."),
+        click.option("--fetch-deadline", type=click.FloatRange(0.1), help=f"Total seconds for all fetching in the run [default: {d.fetch_deadline:g}]."),
+        click.option("--fetch-concurrency", type=click.IntRange(1, 64), help=f"URLs fetched at once [default: {d.fetch_concurrency}]."),
+        click.option("--fetch-per-host", type=click.IntRange(1, 16), help=f"URLs fetched at once from one host [default: {d.fetch_per_host}]."),
+        click.option("--allow-private", is_flag=True, default=None, help="Fetch from private, loopback and link-local addresses too (refused by default)."),
+        click.option("--allow-network", "allow_networks", multiple=True, metavar="CIDR", help="Allow this non-public network only (e.g. 10.1.2.0/24); repeatable."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def limit_settings(limits: dict[str, Any]) -> dict[str, Any]:
+    """``limit_options`` values as Settings overrides (None: the default)."""
+    out = dict(limits)
+    networks = out.pop("allow_networks", ()) or ()
+    if networks:
+        import ipaddress
+
+        for n in networks:
+            try:
+                ipaddress.ip_network(n, strict=False)
+            except ValueError:
+                raise UsageError(f"--allow-network {n!r} is not an address or a CIDR block") from None
+        out["allow_networks"] = tuple(networks)
+    return out
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -109,14 +178,18 @@ def cli() -> None:
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="STORYLINE_DB",
               help="The store, for --story [default: $STORYLINE_DB or ./storyline.db].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages on stderr.")
+@click.option("--fetch", is_flag=True, default=False,
+              help="Fetch URLs given as INPUTS and the pages feed entries link to (off: offline).")
+@limit_options
 @guarded
 def brief_cmd(inputs: tuple[str, ...], fmt: str, output: Path | None, html_out: Path | None,
               words: int | None, story_id: str | None, since: str | None, db: Path | None,
-              quiet: bool) -> int:
+              quiet: bool, fetch: bool, **limits: Any) -> int:
     """Brief the articles in INPUTS: files, directories, globs, or - for standard input.
 
-    Reads .txt pages, .html, .json/.jsonl records and .warc(.gz). Exit code: 0 when every
-    input was used, 1 when some were skipped (each named on stderr), 2 when none could be used.
+    Reads .txt pages, .html, .json/.jsonl records, .warc(.gz) and RSS/Atom feeds; never goes
+    online unless given --fetch. Exit code: 0 when every input was used, 1 when some were
+    skipped (each named on stderr), 2 when none could be used, 3 on an internal error.
 
     \b
     Example:
@@ -127,7 +200,7 @@ def brief_cmd(inputs: tuple[str, ...], fmt: str, output: Path | None, html_out: 
     from .pipeline import brief_paths
     from .report import render
 
-    settings = build_settings(words=words, progress=not quiet)
+    settings = build_settings(words=words, progress=not quiet, fetch=fetch, **limit_settings(limits))
     progress = Progress(quiet)
     if story_id:
         from .track import brief_story
@@ -144,7 +217,7 @@ def brief_cmd(inputs: tuple[str, ...], fmt: str, output: Path | None, html_out: 
     report_problems(problems)
     if result is None:
         click.echo("Error: none of the inputs could be used", err=True)
-        return EXIT_FAILED
+        return exit_code(problems, used=False)
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
     write_output(render(result, fmt), output)
@@ -152,7 +225,7 @@ def brief_cmd(inputs: tuple[str, ...], fmt: str, output: Path | None, html_out: 
         write_output(render(result, "html"), html_out)
         if not quiet:
             click.echo(f"storyline: HTML briefing written to {html_out}", err=True)
-    return EXIT_PARTIAL if problems else EXIT_OK
+    return exit_code(problems, used=True)
 
 
 @cli.command("track")
@@ -163,13 +236,19 @@ def brief_cmd(inputs: tuple[str, ...], fmt: str, output: Path | None, html_out: 
               help="Re-brief every story that changed and keep the briefing in the store.")
 @click.option("-v", "--verbose", is_flag=True, help="Print one line per stored article.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress messages on stderr.")
+@click.option("--fetch/--no-fetch", default=True, show_default=True,
+              help="Fetch URLs and the pages feed entries link to (--no-fetch: feed text only).")
+@click.option("--lock-wait", type=click.FloatRange(0), help="Seconds to wait for another writer of the store [default: 600].")
+@limit_options
 @guarded
-def track_cmd(inputs: tuple[str, ...], db: Path | None, rebrief: bool, verbose: bool, quiet: bool) -> int:
+def track_cmd(inputs: tuple[str, ...], db: Path | None, rebrief: bool, verbose: bool, quiet: bool,
+              fetch: bool, lock_wait: float | None, **limits: Any) -> int:
     """Assign each article of INPUTS to an existing story or start a new one, in the store.
 
     INPUTS are files, directories, JSONL, URLs and RSS/Atom feeds, taken in arrival order.
-    An article already stored (same URL or same text) changes nothing. Exit code: 0 when every
-    input was used, 1 when some were skipped, 2 when none could be used.
+    An article already stored (same URL or same text) changes nothing. Two runs on one store
+    take turns. Exit code: 0 when every input was used, 1 when some were skipped, 2 when none
+    could be used, 3 on an internal error (the other inputs are still stored).
 
     \b
     Example:
@@ -179,7 +258,8 @@ def track_cmd(inputs: tuple[str, ...], db: Path | None, rebrief: bool, verbose: 
     from .store import open_store
     from .track import track, update_briefs
 
-    settings = build_settings(progress=not quiet)
+    settings = build_settings(progress=not quiet, fetch=fetch, lock_wait=lock_wait,
+                              **limit_settings(limits))
     progress = Progress(quiet)
 
     def stored(article_id: str, story_id: str) -> None:
@@ -196,9 +276,7 @@ def track_cmd(inputs: tuple[str, ...], db: Path | None, rebrief: bool, verbose: 
                 if status != "ok":
                     click.echo(f"Error: story {sid}: {status}", err=True)
     click.echo(report.summary())
-    if not report.added and not report.duplicates:
-        return EXIT_FAILED
-    return EXIT_PARTIAL if report.problems else EXIT_OK
+    return exit_code(report.problems, used=bool(report.added or report.duplicates))
 
 
 @cli.command("stories")
@@ -220,7 +298,7 @@ def stories_cmd(db: Path | None, limit: int | None, as_json: bool) -> int:
 
     from .store import open_store
 
-    with open_store(db) as store:
+    with open_store(db, readonly=True) as store:
         rows = store.list_stories(limit=limit)
     if as_json:
         for row in rows:
@@ -237,6 +315,37 @@ def stories_cmd(db: Path | None, limit: int | None, as_json: bool) -> int:
             span = f"{span} to {r.last_published}"
         title = (r.title or "(untitled)").replace("|", "\\|")
         click.echo(f"| {r.id} | {title} | {r.articles} | {r.outlets} | {span} | {r.updated} |")
+    return EXIT_OK
+
+
+@cli.command("serve")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="STORYLINE_DB",
+              help="The store to serve [default: $STORYLINE_DB or ./storyline.db].")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback opens the store to other machines.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@guarded
+def serve_cmd(db: Path | None, host: str, port: int) -> int:
+    """Serve the store as a web app: stories, briefings, articles, adding articles, a JSON API.
+
+    Pages show the briefings `track --brief` keeps in the store; a story without one is briefed
+    in the background. Stop it with Ctrl-C.
+
+    \b
+    Example:
+      storyline track examples/kim-putin-summit-2023 --db stories.db
+      storyline serve --db stories.db          # then open http://127.0.0.1:8000/
+    """
+    from .errors import StoreError
+    from .store import default_path
+    from .web import serve
+
+    path = db if db is not None else default_path()
+    if not path.is_file():
+        raise StoreError(f"{path}: no store there; create one with `storyline track FILES --db {path}` "
+                         "or pass the right path with --db")
+    click.echo(f"storyline: serving {path} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    serve(path, host, port, build_settings(progress=False))
     return EXIT_OK
 
 

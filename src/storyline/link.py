@@ -1,18 +1,34 @@
 """link: entity mentions merged across articles into entities with canonical names and aliases.
 
 Merges, in order of confidence:
-1. the same name once titles, hyphens, possessives and case are set aside
-   ("Kim Jong-un", "Mr Kim Jong Un", "President Vladimir Putin");
+1. the same name once titles, hyphens, spacing, possessives, case and abbreviated words are set
+   aside ("Kim Jong-un", "Mr Kim Jong Un", "SeaMicro"/"Sea Micro", "Mt"/"Mount Cook");
 2. well-known state names and abbreviations of one another ("DPRK", "North Korea");
-3. full names that differ by one edit in one part while the other parts match
-   ("Sergei"/"Sergey Shoigu", the typo "Kim Yong Un"); a short part never counts, so
-   Kim Jong Un and Kim Jong Il stay two people;
-4. a partial name ("Putin", "Mr. Kim", "Gen. Shoigu") to the one full name of the article that
-   holds it; when the article names several (Kim Jong Un and his father Kim Jong-il), to the one
-   that dominates the story, else it stays unresolved rather than guessed;
-5. descriptions ("the North Korean leader", "the leader of North Korea") to the one person whose
+3. variants of a multi-part name (``name_variant``): one edit in one part ("Sergei"/"Sergey
+   Shoigu", the typo "Kim Yong Un"; a short part never counts, so Kim Jong Un and Kim Jong Il stay
+   two people), a common diminutive of the given name ("Jim"/"James Oler"), a middle name or
+   initial ("Vladimir V. Putin"), a particle ("Omar Bashir"/"Omar al-Bashir"), a generational
+   suffix ("Comeaux Jr."), an initialism for some of the words ("U.S."/"United States
+   Geological Survey"), an organisation's designator ("Jamaica Hospital Medical Center") or a
+   leading word ("Aoraki Mount Cook National Park"). A shorter name joins a longer one only when
+   the story offers exactly one;
+4. an initialism to the one organisation whose initials it is ("USGS", "KCNA"); a two-letter one
+   never to a place ("U.S." is not "Unity State", "D.C." not "Delaware County");
+5. a partial name ("Putin", "Mr. Kim", a surname spaCy takes for an organisation) to the one full
+   name of the article that holds it; when the article names several (Kim Jong Un and his father
+   Kim Jong-il), to the one that dominates the story, else it stays unresolved rather than
+   guessed. A mention a place cue marks ("in Jordan") is never a surname;
+6. one-word names one edit apart ("Khaledi"/"Khaledin"), neither a demonym nor a plural;
+7. descriptions ("the North Korean leader", "the leader of North Korea") to the one person whose
    role the story states in an apposition ("North Korean leader Kim Jong Un"); they become
    mentions, not aliases.
+
+No merge puts two different people in one entity: when the full names of two groups disagree in
+the given name, the family name or the suffix (Kim Jong Un / Kim Jong-il, Ravi / Manpreet Singh,
+Comeaux Jr. / Sr.) the merge is refused. An entity's type is voted by its mentions, a cue around
+a mention outvoting spaCy's label for it: "the Amur region", "in Primorsky Krai", "newspaper
+Chosun Ilbo", "Comeaux, 49," (``mention_cue``). What a name is and how two names can be one
+(keys, variants, compatibility of people, cues) is in ``names``; this module groups mentions.
 """
 
 from __future__ import annotations
@@ -20,12 +36,44 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
 from .models import AnalysedArticle, Entity, EntityMention
+from .names import (
+    CORPORATE,
+    DESIGNATORS,
+    QUALIFIERS,
+    STATE_ALIASES,
+    STATE_CANONICAL,
+    TITLES,
+    WEAK_TITLES,
+    acronym,
+    derived,
+    initials_of,
+    mention_cue,
+    name_core,
+    name_key,
+    name_variant,
+    names_compatible,
+    people_compatible,
+    split_suffix,
+    strip_title,
+    typo_variants,
+)
+
+# The name rules live in ``names``; these are re-exported for the stage's callers.
+__all__ = [
+    "acronym",
+    "link_entities",
+    "name_key",
+    "names_compatible",
+    "slug",
+    "strip_title",
+    "typo_variants",
+]
 
 # Labels that name things; dates, numbers and money are not entities here.
 NAME_LABELS = {
@@ -40,19 +88,6 @@ NAME_LABELS = {
     "WORK_OF_ART",
     "LAW",
 }
-
-# Titles and honorifics: never part of a canonical name. Compared lower-case, without the dot.
-TITLES = set(
-    """mr mrs ms miss dr prof sir dame madam comrade president vice prime minister premier
-    chairman chairwoman chancellor king queen prince princess gen general col colonel lt maj
-    major adm admiral capt captain sgt sen senator rep gov governor secretary leader supreme
-    defense defence foreign deputy chief spokesman spokeswoman spokesperson ambassador director
-    marshal pope rev st first lady state of the former late commander""".split()
-)
-# Outside person names only honorifics go ("the State Department" keeps "State").
-HONORIFICS = {"mr", "mrs", "ms", "dr", "gen", "comrade", "president", "the"}
-# Adjectives that may come before a title ("Russian President", "North Korean leader").
-_PRE_TITLE = re.compile(r"^[A-Z][a-z]+(?:n|ese|i|ish|ch)$|^(?:North|South|U\.?S\.?|UK|EU)$")
 
 # Roles that a description can stand for ("the North Korean leader").
 ROLES = (
@@ -78,40 +113,6 @@ _DESC_BEFORE = re.compile(
 # "the leader of North Korea"
 _DESC_OF = re.compile(rf"\b[Tt]he\s+(?P<role>{_ROLE_RX})\s+of\s+(?P<place>{_PLACE_RX})")
 
-# States known by several names. Small on purpose: only names news copy uses interchangeably.
-STATE_ALIASES = {
-    "north korea": "north korea",
-    "n korea": "north korea",
-    "dprk": "north korea",
-    "democratic people's republic of korea": "north korea",
-    "south korea": "south korea",
-    "s korea": "south korea",
-    "republic of korea": "south korea",
-    "rok": "south korea",
-    "united states": "united states",
-    "us": "united states",
-    "usa": "united states",
-    "united states of america": "united states",
-    "america": "united states",
-    "united kingdom": "united kingdom",
-    "uk": "united kingdom",
-    "britain": "united kingdom",
-    "great britain": "united kingdom",
-    "russia": "russia",
-    "russian federation": "russia",
-    "china": "china",
-    "people's republic of china": "china",
-    "prc": "china",
-}
-_STATE_CANONICAL = {
-    "north korea": "North Korea",
-    "south korea": "South Korea",
-    "united states": "United States",
-    "united kingdom": "United Kingdom",
-    "russia": "Russia",
-    "china": "China",
-}
-
 
 @dataclass(frozen=True)
 class _Raw:
@@ -121,29 +122,32 @@ class _Raw:
     name: str  # titles stripped, as written otherwise
     key: tuple[str, ...]  # normalised name parts
     label: str
-    titled: bool  # a title was stripped ("Mr Kim")
+    titled: bool  # a person's title was stripped ("Mr Kim", "Insp Gaskin")
+    cue: str | None  # "place", "org" or "person" from the words around it (``mention_cue``)
+    initials: frozenset[str]  # parts of the key written as initialisms ("U.S.", "INS")
+
+    @property
+    def core(self) -> tuple[str, ...]:
+        """The key without particles: what names are compared on."""
+        return name_core(self.key)
+
+    @property
+    def joined(self) -> str:
+        """Spacing set aside: "SeaMicro" and "Sea Micro" are one name."""
+        return "".join(self.key)
 
 
 def link_entities(docs: Sequence[AnalysedArticle]) -> list[Entity]:
     """Entities of a story, most mentioned first."""
-    raws = [r for r in _raw_mentions(docs)]
+    raws = list(_raw_mentions(docs))
     if not raws:
         return []
-    groups = _UnionFind(len(raws))
+    groups = _Groups(raws)
 
     # One-part names that could be part of a person's full name wait for _resolve_partials:
     # merging every "Kim" of the story by key first would bridge different people.
-    person_parts = {p for r in raws if len(r.key) >= 2 and r.label == "PERSON" for p in r.key}
-    person_words = _person_words(raws)
-    partial = {
-        i
-        for i, r in enumerate(raws)
-        if len(r.key) == 1
-        and r.key[0] in person_parts
-        and not STATE_ALIASES.get(r.key[0])
-        and (r.key[0] in person_words or r.titled)
-    }
-    by_key: dict[tuple[str, ...], int] = {}
+    partial = _partials(raws)
+    by_key: dict[object, int] = {}
     for i, r in enumerate(raws):
         if i in partial:
             continue
@@ -153,13 +157,7 @@ def link_entities(docs: Sequence[AnalysedArticle]) -> list[Entity]:
         else:
             by_key[k] = i
 
-    # one-edit variants of multi-part person names
-    full = [i for i in by_key.values() if len(raws[i].key) >= 2 and _personish(raws[i])]
-    for a_pos, a in enumerate(full):
-        for b in full[a_pos + 1 :]:
-            if typo_variants(raws[a].key, raws[b].key):
-                groups.union(a, b)
-
+    _merge_variants(raws, groups, list(by_key.values()))
     _merge_acronyms(raws, groups)
     leftover = _resolve_partials(raws, groups, sorted(partial))
     for i in leftover:  # unresolved partial names: one entity per name, not guessed
@@ -168,83 +166,20 @@ def link_entities(docs: Sequence[AnalysedArticle]) -> list[Entity]:
             groups.union(by_key[k], i)
         else:
             by_key[k] = i
-    clusters: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(raws)):
-        clusters[groups.find(i)].append(i)
+    _merge_one_word_typos(raws, groups)
 
-    entities = [_entity(raws, members) for members in clusters.values()]
+    surnames = set(partial) - set(leftover)
+    entities = [_entity(raws, members, surnames) for members in groups.clusters()]
     entities = _add_descriptions(entities, docs)
     entities.sort(key=lambda e: (-len(e.mentions), e.name))
     return _unique_ids(entities)
 
 
-# --- names --------------------------------------------------------------------------------
-
-
-def strip_title(text: str, person: bool = True) -> str:
-    """'Defense Minister Sergei Shoigu' -> 'Sergei Shoigu'; 'the DPRK' -> 'DPRK'.
-
-    ``person=False`` (organisations, places) strips only honorifics and "the"."""
-    titles = TITLES if person else HONORIFICS
-    text = re.sub(r"['’]s$", "", text.strip()).strip(" ,.;:\"'“”‘’()")
-    tokens = text.split()
-    # the longest prefix made of titles (and adjectives in front of them) that leaves a name
-    cut = 0
-    for i, tok in enumerate(tokens[:-1]):
-        low = tok.lower().rstrip(".")
-        if low in titles:
-            cut = i + 1
-        elif not person or not _PRE_TITLE.match(tok.rstrip(".")):
-            break
-    return " ".join(tokens[cut:]) or text
-
-
-def name_key(text: str) -> tuple[str, ...]:
-    """Normalised name parts: case, accents, hyphens, dots and apostrophes set aside."""
-    norm = unicodedata.normalize("NFKD", text)
-    norm = "".join(c for c in norm if not unicodedata.combining(c)).lower()
-    norm = norm.replace("’", "'")
-    norm = re.sub(r"[-‐–]", " ", norm)
-    norm = re.sub(r"(?<=\w)\.(?=\w)", "", norm)  # U.S. -> us, N. Korea keeps its space
-    norm = re.sub(r"[^\w' ]", " ", norm)
-    return tuple(p.strip("'") for p in norm.split() if p.strip("'"))
-
-
-def typo_variants(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """Same number of parts, all equal but one, and that one a single edit apart (>= 4 letters)."""
-    if len(a) != len(b) or len(a) < 2 or a == b:
-        return False
-    diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
-    if len(diff) != 1:
-        return False
-    x, y = diff[0]
-    return min(len(x), len(y)) >= 4 and Levenshtein.distance(x, y) <= 1
-
-
-def names_compatible(a: str, b: str) -> bool:
-    """Whether two names (titles allowed) may denote one entity, ignoring context:
-    the same name, a one-edit variant, a state alias, or one a part of the other."""
-    ka, kb = name_key(strip_title(a)), name_key(strip_title(b))
-    if not ka or not kb:
-        return False
-    if ka == kb or typo_variants(ka, kb):
-        return True
-    sa, sb = STATE_ALIASES.get(" ".join(ka)), STATE_ALIASES.get(" ".join(kb))
-    if sa and sa == sb:
-        return True
-    short, long = (ka, kb) if len(ka) < len(kb) else (kb, ka)
-    return len(short) == 1 and short[0] in long and len(short[0]) >= 3
-
-
-def _merge_key(r: _Raw) -> tuple[str, ...]:
+def _merge_key(r: _Raw) -> object:
     state = STATE_ALIASES.get(" ".join(r.key))
     if state:
         return ("#state", state)
-    return r.key
-
-
-def _personish(r: _Raw) -> bool:
-    return r.label in ("PERSON", "ORG", "NORP", "GPE") and not STATE_ALIASES.get(" ".join(r.key))
+    return r.joined
 
 
 def _raw_mentions(docs: Sequence[AnalysedArticle]) -> Iterable[_Raw]:
@@ -259,6 +194,7 @@ def _raw_mentions(docs: Sequence[AnalysedArticle]) -> Iterable[_Raw]:
                 key = name_key(name)
                 if not key or _junk(name):
                     continue
+                removed = text[: max(0, text.find(name))].lower().replace(".", " ").split()
                 yield _Raw(
                     article=sent.article,
                     sentence=sent.index,
@@ -266,12 +202,14 @@ def _raw_mentions(docs: Sequence[AnalysedArticle]) -> Iterable[_Raw]:
                     name=name,
                     key=key,
                     label=m.label,
-                    titled=name != re.sub(r"['’]s$", "", text),
+                    titled=any(w in TITLES - WEAK_TITLES for w in removed),
+                    cue=mention_cue(sent.text[: m.start], m.text, sent.text[m.end :]),
+                    initials=initials_of(name),
                 )
 
 
 _TITLE_BEFORE = re.compile(
-    r"(?:^|(?<=[\s(“\"]))((?:Mr|Mrs|Ms|Dr|Gen|Comrade|President|Premier|Sen|Gov)\.?)\s+$"
+    r"(?:^|(?<=[\s(“\"]))((?:Mr|Mrs|Ms|Dr|Gen|Comrade|President|Premier|Sen|Gov|Insp|Det|Supt)\.?)\s+$"
 )
 
 
@@ -295,30 +233,150 @@ def _junk(text: str) -> bool:
     )
 
 
+# --- groups of mentions -------------------------------------------------------------------
+
+
+class _Groups:
+    """Union-find over mentions that refuses to put two different people in one group."""
+
+    def __init__(self, raws: list[_Raw]) -> None:
+        self.raws = raws
+        self.parent = list(range(len(raws)))
+        # the people's full names each group holds (cores), to veto merges
+        self.people: dict[int, set[tuple[str, ...]]] = {
+            i: {r.core} if _full_person(r) else set() for i, r in enumerate(raws)
+        }
+
+    def find(self, x: int) -> int:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def compatible(self, a: int, b: int) -> bool:
+        pa, pb = self.people[self.find(a)], self.people[self.find(b)]
+        return all(people_compatible(x, y) for x in pa for y in pb)
+
+    def union(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        if not self.compatible(ra, rb):
+            return False
+        keep, drop = min(ra, rb), max(ra, rb)
+        self.parent[drop] = keep
+        self.people[keep] |= self.people.pop(drop)
+        return True
+
+    def clusters(self) -> list[list[int]]:
+        out: dict[int, list[int]] = defaultdict(list)
+        for i in range(len(self.raws)):
+            out[self.find(i)].append(i)
+        return list(out.values())
+
+
+def _full_person(r: _Raw) -> bool:
+    return r.label == "PERSON" and len(r.core) >= 2 and r.cue not in ("place", "located", "org")
+
+
+def _merge_variants(raws: list[_Raw], groups: _Groups, heads: list[int]) -> None:
+    """Merge groups whose multi-part names are variants of one another (``name_variant``), or
+    one an organisation's name with a designator added, or a place's with a leading word added.
+    A name that extends to several groups joins none of them."""
+    multi = [i for i in heads if len(raws[i].core) >= 2]
+    by_part: dict[str, list[int]] = defaultdict(list)
+    for i in multi:
+        for p in set(raws[i].core):
+            by_part[p].append(i)
+    targets: dict[int, set[int]] = defaultdict(set)  # shorter head -> longer heads
+    for i in multi:
+        near = {j for p in set(raws[i].core) for j in by_part[p] if j != i}
+        for j in near:
+            how = name_variant(raws[i].core, raws[j].core, raws[i].initials)
+            if how in ("typo", "nickname"):
+                groups.union(i, j)
+            elif how:
+                targets[i].add(j)
+    kinds: dict[int, str] = {}
+    personal: dict[int, bool] = {}
+    for members in groups.clusters():
+        root = groups.find(members[0])
+        kinds[root] = _entity_type([raws[k] for k in members])
+        personal[root] = any(raws[k].titled or raws[k].cue == "person" for k in members)
+    by_prefix: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    by_tail: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for j in multi:
+        core = raws[j].core
+        for k in range(1, len(core)):
+            by_prefix[core[:k]].append(j)
+        by_tail[core[1:]].append(j)
+    for i in heads:
+        short = raws[i].core
+        for j in by_prefix.get(short, []) + by_tail.get(short, []):
+            if _extends(
+                raws[i],
+                raws[j],
+                kinds[groups.find(i)],
+                kinds[groups.find(j)],
+                personal[groups.find(i)],
+            ):
+                targets[i].add(j)
+    for i, js in targets.items():
+        roots = {groups.find(j) for j in js} - {groups.find(i)}
+        if len(roots) == 1:
+            groups.union(i, roots.pop())
+
+
+def _extends(short: _Raw, long: _Raw, kind_short: str, kind_long: str, personal: bool) -> bool:
+    """Whether ``long`` is ``short`` with an organisation's designators added ("Casty" / "Casty
+    store", "Harry Winston" / "Harry Winston Diamond Corp.") or a place's with one leading word
+    that is not a qualifier ("Mount Cook National Park" / "Aoraki Mount Cook National Park").
+    A place plus "Hospital" is a hospital, a titled person's name is never extended, and "South
+    Ozone Park" is not "Ozone Park"."""
+    s, ln = short.core, long.core
+    if len(ln) <= len(s) or kind_long == "PERSON":
+        return False
+    if ln[: len(s)] == s:
+        extra = ln[len(s) :]
+        if all(w in DESIGNATORS for w in extra):
+            return kind_short not in ("PERSON", "GPE", "LOC")
+        # a company named after its founder: "Harry Winston" / "Harry Winston Diamond Corp."
+        return (
+            extra[-1] in CORPORATE
+            and len(extra) <= 3
+            and kind_short not in ("GPE", "LOC")
+            and not personal
+        )
+    return len(s) >= 2 and ln[1:] == s and ln[0] not in QUALIFIERS and not personal
+
+
 # --- partial names ------------------------------------------------------------------------
 
 
-def acronym(name: str) -> str:
-    """'Korean Central News Agency' -> 'KCNA'; 'UN Security Council' -> 'UNSC'."""
-    letters = []
-    for word in re.split(r"[\s\-]+", name.replace(".", "")):
-        if not word or word.lower() in ("of", "the", "and", "for", "on"):
-            continue
-        letters.append(word if word.isupper() else word[0])
-    return "".join(letters).upper()
+def _merge_acronyms(raws: list[_Raw], groups: _Groups) -> None:
+    """An all-capitals name joins the one entity whose initials it is ("KCNA", "AP", "USGS").
 
-
-def _merge_acronyms(raws: list[_Raw], groups: _UnionFind) -> None:
-    """An all-capitals name joins the one organisation whose initials it is ("KCNA", "AP")."""
+    A state's abbreviation ("U.S.") is that state's, never another name's; a region after a
+    place ("Golden, Colo.") is no acronym; and two letters abbreviate a place only in the
+    story's own words, so "D.C." does not join "Delaware County"."""
     expansions: dict[str, set[int]] = defaultdict(set)
     for i, r in enumerate(raws):
         if len(r.key) >= 2 and r.label in ("ORG", "GPE", "LOC", "FAC", "NORP"):
             expansions[acronym(r.name)].add(i)
     for i, r in enumerate(raws):
         short = r.name.replace(".", "")
-        if len(r.key) != 1 or not short.isupper() or len(short) < 2:
+        if (
+            len(r.key) != 1
+            or not short.isupper()
+            or len(short) < 2
+            or STATE_ALIASES.get(r.key[0])
+            or r.cue == "place"
+        ):
             continue
-        roots = {groups.find(j) for j in expansions.get(short, set())}
+        found = expansions.get(short, set())
+        if len(short) == 2:
+            found = {j for j in found if raws[j].label in ("ORG", "NORP")}
+        roots = {groups.find(j) for j in found}
         if len(roots) == 1:
             groups.union(roots.pop(), i)
 
@@ -327,12 +385,37 @@ def _person_words(raws: list[_Raw]) -> set[str]:
     """One-part names that spaCy labels PERSON at least as often as anything else."""
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for r in raws:
-        if len(r.key) == 1:
-            votes[r.key[0]][r.label] += 1
+        if len(r.core) == 1:
+            votes[r.core[0]][r.label] += 1
     return {w for w, c in votes.items() if c["PERSON"] and c["PERSON"] >= max(c.values())}
 
 
-def _resolve_partials(raws: list[_Raw], groups: _UnionFind, partial: list[int]) -> list[int]:
+def _partials(raws: list[_Raw]) -> set[int]:
+    """One-part mentions that may be short for a person's full name: the word is part of a
+    person's full name in the story, the mention is no place ("in Jordan") or organisation,
+    and spaCy reads the word as a person, or a title says so, or it is a family name (spaCy
+    often takes an unfamiliar surname for an organisation or a place)."""
+    full = [r.core for r in raws if _full_person(r)]
+    person_parts = {p for core in full for p in core}
+    surnames = {split_suffix(core)[0][-1] for core in full}
+    elsewhere = {p for r in raws if len(r.core) >= 2 and not _full_person(r) for p in r.core}
+    person_words = _person_words(raws)
+    return {
+        i
+        for i, r in enumerate(raws)
+        if len(r.core) == 1
+        and r.core[0] in person_parts
+        and not STATE_ALIASES.get(" ".join(r.key))
+        and r.cue not in ("place", "located", "org")
+        and (
+            r.core[0] in person_words
+            or r.titled
+            or (r.core[0] in surnames and r.core[0] not in elsewhere)
+        )
+    }
+
+
+def _resolve_partials(raws: list[_Raw], groups: _Groups, partial: list[int]) -> list[int]:
     """Attach one-part names ("Kim", "Mr. Putin") to a person's full name that holds that part.
 
     Returns the mentions left unresolved."""
@@ -340,16 +423,29 @@ def _resolve_partials(raws: list[_Raw], groups: _UnionFind, partial: list[int]) 
     in_article: dict[str, set[int]] = defaultdict(set)
     parts_of: dict[int, set[str]] = defaultdict(set)
     for i, r in enumerate(raws):
-        if len(r.key) >= 2 and r.label == "PERSON":
+        if _full_person(r):
             root = groups.find(i)
             story_count[root] += 1
             in_article[r.article].add(root)
-            parts_of[root].update(r.key)
+            parts_of[root].update(r.core)
+
+    # a full name that the story shows to be a place ("the port city of Bandar Abbas") takes
+    # no surnames
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(raws)):
+        members[groups.find(i)].append(i)
+    places = {
+        root for root in parts_of if _entity_type([raws[k] for k in members[root]]) != "PERSON"
+    }
+    for roots in in_article.values():
+        roots -= places
+    for root in places:
+        del parts_of[root]
 
     leftover = []
     for i in partial:
         r = raws[i]
-        part = r.key[0]
+        part = r.core[0]
         local = sorted(root for root in in_article.get(r.article, set()) if part in parts_of[root])
         target = None
         if len(local) == 1:
@@ -363,11 +459,42 @@ def _resolve_partials(raws: list[_Raw], groups: _UnionFind, partial: list[int]) 
                 ranked and ranked[0][0] >= max(2 * ranked[1][0], ranked[1][0] + 2)
             ):
                 target = ranked[0][1]
-        if target is None:
+        if target is None or not groups.union(target, i):
             leftover.append(i)
-        else:
-            groups.union(target, i)
     return leftover
+
+
+def _merge_one_word_typos(raws: list[_Raw], groups: _Groups) -> None:
+    """One-word names a single edit apart ("Khaledi"/"Khaledin", "Schenectady"/"Schnectady"),
+    at least six letters long, neither a state nor a demonym, nor one the plural or the
+    demonym of the other ("Russia"/"Russian", "Iraq"/"Iraqi", "Marshal"/"Marshals")."""
+    words: dict[str, set[int]] = defaultdict(set)  # word -> groups using it as a one-part name
+    labels: dict[str, Counter[str]] = defaultdict(Counter)
+    for i, r in enumerate(raws):
+        if len(r.core) == 1:
+            words[r.core[0]].add(i)
+            labels[r.core[0]][r.label] += 1
+    pool = sorted(
+        w
+        for w in words
+        if len(w) >= 6
+        and not STATE_ALIASES.get(w)
+        and not w.isdigit()
+        and labels[w].most_common(1)[0][0] != "NORP"
+    )
+    by_length: dict[int, list[str]] = defaultdict(list)
+    for w in pool:
+        by_length[len(w)].append(w)
+    for w in pool:
+        for other in by_length[len(w)] + by_length[len(w) + 1]:
+            if other <= w and len(other) == len(w):
+                continue
+            if Levenshtein.distance(w, other) != 1 or derived(w, other):
+                continue
+            ga = {groups.find(i) for i in words[w]}
+            gb = {groups.find(i) for i in words[other]}
+            if len(ga) == 1 and len(gb) == 1:  # a word split between people is no one's typo
+                groups.union(ga.pop(), gb.pop())
 
 
 # --- descriptions -------------------------------------------------------------------------
@@ -451,32 +578,70 @@ def _add_descriptions(entities: list[Entity], docs: Sequence[AnalysedArticle]) -
 
 # --- building entities --------------------------------------------------------------------
 
+_FAMILY = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "ORG": "org"}
 
-def _entity(raws: list[_Raw], members: list[int]) -> Entity:
-    rs = [raws[i] for i in members]
+
+def _entity_type(
+    rs: Sequence[_Raw], surnames: Collection[int] = (), ids: Sequence[int] = ()
+) -> str:
+    """The entity's label, voted by its mentions: a cue around a mention ("the Amur region",
+    "newspaper Chosun Ilbo", "Comeaux, 49,") or a title counts twice, spaCy's label once, and
+    a lone word taken as a person's surname (``surnames``, by index in ``ids``) votes person:
+    spaCy often reads "Chohan" alone as an organisation, a facility or a place."""
+    votes: Counter[str] = Counter()
+    for k, r in enumerate(rs):
+        family = _FAMILY.get(r.label, r.label)
+        if r.titled or r.cue == "person":
+            votes["person"] += 2
+        elif ids and ids[k] in surnames:
+            votes["person"] += 1
+        elif r.cue == "located":
+            # "in Huntsville" read as an organisation is a place; "in the Eastern Economic
+            # Forum" or "in the Korean War" is not
+            one_word_org = r.label == "ORG" and len(r.key) == 1
+            votes["place" if family in ("person", "place") or one_word_org else family] += 1
+        elif r.cue:
+            votes[r.cue] += 2  # the story's own words count more than spaCy's guess
+        else:
+            votes[family] += 1
+    # a tie goes to a person only when spaCy read a full name as one
+    full = any(_full_person(r) for r in rs)
+    family = max(votes.items(), key=lambda kv: (kv[1], (kv[0] == "person") == full, kv[0]))[0]
     labels = Counter(r.label for r in rs)
-    label = labels.most_common(1)[0][0]
-    if labels.get("PERSON") and any(len(r.key) >= 2 and r.label == "PERSON" for r in rs):
-        label = "PERSON"
-    elif (
-        label == "PERSON"
-        and (labels.get("GPE") or labels.get("LOC"))
-        and not any(r.titled for r in rs)
+    if any(len(r.key) >= 2 and r.key[-1] in CORPORATE for r in rs) and not any(
+        r.titled or r.cue == "person" for r in rs
     ):
-        # a one-word name that spaCy also reads as a place, never with a title: a place
-        # ("Vladivostok" is labelled PERSON in 9 of its 14 mentions in the example)
-        label = "GPE" if labels.get("GPE", 0) >= labels.get("LOC", 0) else "LOC"
+        return "ORG"  # "Harry Winston" the jeweller, named with "Harry Winston Diamond Corp."
+    if family == "person":
+        if not any(r.titled or r.cue == "person" or _full_person(r) for r in rs) and (
+            labels.get("GPE") or labels.get("LOC")
+        ):
+            # a one-word name that spaCy also reads as a place, never with a title: a place
+            # ("Vladivostok" is labelled PERSON in 9 of its 14 mentions in the example)
+            return "GPE" if labels.get("GPE", 0) >= labels.get("LOC", 0) else "LOC"
+        return "PERSON"
+    if family == "place":
+        best = max((labels.get(x, 0), x) for x in ("GPE", "LOC", "FAC"))
+        return best[1] if best[0] else "GPE"
+    if family == "org":
+        return "ORG"
+    return family
+
+
+def _entity(raws: list[_Raw], members: list[int], surnames: Collection[int] = ()) -> Entity:
+    rs = [raws[i] for i in members]
+    label = _entity_type(rs, surnames, members)
     state = (
         STATE_ALIASES.get(" ".join(rs[0].key))
-        if all(_merge_key(r)[0] == "#state" for r in rs)
+        if all(isinstance(_merge_key(r), tuple) for r in rs)
         else None
     )
     if state:
-        name = _STATE_CANONICAL.get(state, state.title())
+        name = STATE_CANONICAL.get(state, state.title())
         if label not in ("GPE", "LOC", "ORG"):
             label = "GPE"
     else:
-        name = _canonical(rs)
+        name = _canonical(rs, label)
     # "the White House" and "The White House" are the same surface name as "White House"
     forms = {re.sub(r"^[Tt]he\s+", "", r.text) for r in rs} | {r.name for r in rs}
     aliases = tuple(sorted(forms, key=lambda a: (a != name, a)))
@@ -484,11 +649,26 @@ def _entity(raws: list[_Raw], members: list[int]) -> Entity:
     return Entity(id="e-" + slug(name), name=name, type=label, aliases=aliases, mentions=mentions)
 
 
-def _canonical(rs: list[_Raw]) -> str:
-    """The most frequent longest stripped name; the typo loses to its correct spelling."""
-    longest = max(len(r.key) for r in rs)
-    counts = Counter(r.name for r in rs if len(r.key) == longest)
-    best = max(counts.items(), key=lambda kv: (kv[1], "-" not in kv[0], kv[0]))
+def _canonical(rs: list[_Raw], label: str) -> str:
+    """A person's most frequent longest name (the typo loses to its correct spelling); for
+    anything else the most frequent name of several words, the shorter on a tie (a span spaCy
+    stretched over a neighbouring word is rarer than the name)."""
+    if label == "PERSON":
+        longest = max(len(split_suffix(r.core)[0]) for r in rs)
+        pool = [r for r in rs if len(split_suffix(r.core)[0]) == longest]
+    else:
+        pool = [r for r in rs if len(r.key) >= 2] or rs
+    counts = Counter(r.name for r in pool)
+    best = max(
+        counts.items(),
+        key=lambda kv: (
+            not re.search(r"['’]s\s", kv[0]),  # "North’s Korean Central News Agency": a possessor
+            kv[1],
+            "-" not in kv[0],
+            -len(kv[0]),
+            kv[0],
+        ),
+    )
     return best[0]
 
 
@@ -511,19 +691,3 @@ def _unique_ids(entities: list[Entity]) -> list[Entity]:
             e = Entity(f"{e.id}-{seen[e.id]}", e.name, e.type, e.aliases, e.mentions)
         out.append(e)
     return out
-
-
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, x: int) -> int:
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)

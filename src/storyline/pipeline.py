@@ -12,9 +12,10 @@ from typing import TypeVar
 
 from . import align, check, claims, clean, link, summarise, timeline
 from .analyse import analyse
-from .analyse.embed import embed_sentences
-from .errors import InputError
+from .analyse.embed import embed_sentences, use_precision
+from .errors import InputError, InternalError, StorylineError
 from .ingest import read_inputs
+from .ingest.metadata import headline_problem
 from .models import AnalysedArticle, Article, Brief
 from .settings import Settings
 
@@ -24,34 +25,48 @@ T = TypeVar("T")
 
 @dataclass
 class StageTimes:
-    """Seconds spent in each stage of the last run (for bench/)."""
+    """Seconds spent in each stage of the last run (for bench/). ``clock`` is wall time by
+    default; bench/scale.py passes ``time.process_time`` (CPU seconds, fair on a shared machine)."""
 
     seconds: dict[str, float] = field(default_factory=dict)
+    clock: Callable[[], float] = time.perf_counter
 
     def run(self, name: str, fn: Callable[[], T]) -> T:
-        t0 = time.perf_counter()
+        t0 = self.clock()
         out = fn()
-        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t0
+        self.seconds[name] = self.seconds.get(name, 0.0) + self.clock() - t0
         return out
 
 
 def clean_articles(
     articles: Sequence[Article], settings: Settings
 ) -> tuple[list[Article], list[InputError]]:
-    """Clean every article; one with no body text left is reported, not briefed."""
+    """Clean every article; one with no body text left is reported, not briefed, and one that
+    makes the cleaner fail is an internal error for that article only."""
     kept: list[Article] = []
     problems: list[InputError] = []
     for article in articles:
-        cleaned = clean.clean(article)
+        try:
+            cleaned = clean.clean(article)
+        except Exception as exc:
+            problems.append(InternalError(where_of(article), exc))
+            continue
         words = len(cleaned.text.split())
         if words < settings.min_words:
-            where = article.path or article.url or article.id
             problems.append(
-                InputError(where, f"no article text found ({words} words after removing boilerplate)")
+                InputError(
+                    where_of(article),
+                    f"no article text found ({words} words after removing boilerplate)",
+                )
             )
             continue
         kept.append(cleaned)
     return kept, problems
+
+
+def where_of(article: Article) -> str:
+    """How messages name an article: its file, else its URL, else its id."""
+    return article.path or article.url or article.id
 
 
 def brief_articles(
@@ -64,6 +79,7 @@ def brief_articles(
     settings = settings or Settings()
     times = times or StageTimes()
     say = progress or (lambda _msg: None)
+    use_precision(settings.embed_precision)  # a bad value fails before any work
 
     say("analysing sentences, entities and dates")
     docs: list[AnalysedArticle] = times.run("analyse", lambda: analyse(articles, settings))
@@ -128,20 +144,60 @@ def brief_paths(
     times = times or StageTimes()
     say = progress or (lambda _msg: None)
     say("reading inputs")
-    result = times.run("ingest", lambda: read_inputs(inputs, settings))
+    result = times.run("ingest", lambda: read_inputs(inputs, settings, progress=progress))
     problems = list(result.problems)
     articles, skipped = times.run("clean", lambda: clean_articles(result.articles, settings))
     problems.extend(skipped)
-    if not articles:
-        return None, problems
-    return brief_articles(articles, settings, progress, times), problems
+    if len(articles) > 1:
+        words = sum(len(a.text.split()) for a in articles)
+        say(f"briefing {len(articles):,} articles ({words:,} words)")
+    while articles:
+        try:
+            return brief_articles(articles, settings, progress, times), problems
+        except StorylineError:
+            raise
+        except Exception as exc:
+            # A bug set off by one article must not lose the others: find the article that
+            # fails on its own, report it, brief the rest. A failure no single article causes
+            # is raised (the CLI reports it as an internal error).
+            culprit = _failing_article(articles, settings)
+            if culprit is None:
+                raise
+            problems.append(InternalError(where_of(culprit), exc))
+            articles = [a for a in articles if a is not culprit]
+    return None, problems
+
+
+def _failing_article(articles: Sequence[Article], settings: Settings) -> Article | None:
+    for article in articles:
+        try:
+            brief_articles([article], settings)
+        except StorylineError:
+            continue
+        except Exception:
+            return article
+    return None
 
 
 def story_title(docs: Sequence[AnalysedArticle]) -> str:
-    """The headline of the latest dated article: a briefing leads with the newest development."""
-    titled = [d.article for d in docs if d.article.title]
+    """The headline of the latest dated article: a briefing leads with the newest development.
+
+    A title that is a date line, a photo credit or a caption ("Image copyright Reuters Image
+    caption ...") is no headline; one in capitals gives way to one in ordinary case.
+    """
+    titled = [
+        d.article for d in docs if d.article.title and headline_problem(d.article.title) is None
+    ]
     if not titled:
         return "Untitled story"
-    titled.sort(key=lambda a: (a.published is not None, a.published or "", a.id), reverse=True)
+    titled.sort(
+        key=lambda a: (
+            not (a.title or "").isupper(),
+            a.published is not None,
+            a.published or "",
+            a.id,
+        ),
+        reverse=True,
+    )
     return titled[0].title or "Untitled story"
 

@@ -32,12 +32,16 @@ from .settings import Settings
 
 MERGE_COSINE = 0.5  # mean cosine of a clause to an event's clauses (same date) to join it
 MERGE_COSINE_WITH_OVERLAP = 0.28  # ... or this, when they also share an event word ("left")
-MAX_PER_DATE = 4  # entries kept per date and status group (most widely reported first)
+MAX_PER_DATE = 6  # entries kept per date and status group (most widely reported first)
 
 _HEDGE = re.compile(
     r"\b(?:reportedly|according\s+to|reports?\s+(?:said|say|says)|media\s+reported|reported\s+that|"
     r"citing|sources?\s+(?:said|say|told)|appeared\s+to|is\s+said\s+to|allegedly|purported(?:ly)?|"
     r"unconfirmed|claimed)\b",
+    re.I,
+)
+_HABIT = re.compile(
+    r"\b(?:generally|usually|typically|normally|traditionally|each\s+year|every\s+year|annually)\b",
     re.I,
 )
 _CLAUSE_BREAK = re.compile(r"(?:[;,]\s+|\s+(?:and|but|while|whereas)\s+)")
@@ -73,6 +77,7 @@ class _Proposal:
     expression: str
     sentence_text: str
     order: int = 0
+    shared: bool = False  # the sentence dates more than one thing
     words: frozenset[str] = field(default_factory=frozenset)
     names: frozenset[str] = field(default_factory=frozenset)
     core: str = ""
@@ -134,6 +139,10 @@ def clause_around(text: str, times: Sequence[TimeExpression], k: int) -> str:
         breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text, times[k].end, times[k + 1].start)]
         hi = breaks[0] if breaks else times[k + 1].start
     clause = text[lo:hi].strip(" ,;")
+    if len(clause.split()) < 5:  # "But on Sept. 4, ...": widen to the neighbouring expressions
+        lo = times[k - 1].end if k > 0 else 0
+        hi = times[k + 1].start if k + 1 < len(times) else len(text)
+        clause = text[lo:hi].strip(" ,;")
     return clause if len(clause.split()) >= 5 else text
 
 
@@ -154,16 +163,22 @@ def _proposals(docs: Sequence[AnalysedArticle]) -> list[_Proposal]:
     for doc in docs:
         for s in doc.sentences:
             anchor = doc.reference_date(s)
+            values = {t.value for t in s.times if _dates_an_event(s, t)}
             for k, t in enumerate(s.times):
                 if not _dates_an_event(s, t):
                     continue
                 clause = clause_around(s.text, s.times, k)
+                # one sentence never stands whole under two dates: each date shows its clause
+                whole = len(s.text.split()) <= 45 and len(values) == 1
+                if not whole and not s.text.startswith(clause):
+                    clause = f"…{clause}"  # a part of the sentence, shown as one
                 out.append(
                     _Proposal(
                         date=t.value,
                         precision=t.precision,
                         status=event_status(s.text, clause, t, anchor),
-                        text=s.text if len(s.text.split()) <= 45 else clause,
+                        text=s.text if whole else clause,
+                        shared=len(values) > 1,
                         article=s.article,
                         sentence=s.index,
                         expression=t.text,
@@ -179,10 +194,13 @@ def _proposals(docs: Sequence[AnalysedArticle]) -> list[_Proposal]:
 
 
 def _dates_an_event(s: Sentence, t: TimeExpression) -> bool:
-    """Skip what dates no event: fragments, and coarse dates inside quotations."""
+    """Skip what dates no event: fragments, coarse dates inside quotations, and a month of a
+    habit ("the season generally starts in late October" is every year's)."""
     if len(s.text.split()) < 5:
         return False
     if s.text.lstrip().startswith(("“", '"')) and t.precision != "day":
+        return False
+    if t.relative and t.precision == "month" and _HABIT.search(s.text) and "week" not in t.text:
         return False
     return True
 
@@ -284,13 +302,15 @@ def _event(members: list[int], proposals: list[_Proposal], vectors: np.ndarray) 
         return agree * length * own * single * (1 + 0.03 * min(len(p.names), 8))
 
     best = max(members, key=score)
-    articles = tuple(dict.fromkeys(p.article for p in ps))
+    # evidence leads with the sentences whose only date is this one: they are what dates it
+    ordered = sorted(ps, key=lambda p: (p.shared, p.order))
     evidence = tuple(
         dict.fromkeys(
             TimeEvidence(article=p.article, sentence=p.sentence, expression=p.expression)
-            for p in ps
+            for p in ordered
         )
     )
+    articles = tuple(dict.fromkeys(e.article for e in evidence))
     return TimelineEvent(
         date=proposals[best].date,
         status=status,

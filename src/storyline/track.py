@@ -35,11 +35,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import InputError, StoreError
+from .errors import InputError, InternalError, StoreError, StorylineError
 from .models import Article, Brief
 from .settings import Settings
 from .store import Store, open_store
-from .store.sqlite import now_iso
+from .store.sqlite import now_iso, text_hash
 
 Progress = Callable[[str], None]
 
@@ -447,41 +447,22 @@ def is_url(text: str) -> bool:
     return text.startswith(("http://", "https://"))
 
 
-FEED_SUFFIXES = (".rss", ".atom", ".xml")
-
-
 def read_stream(inputs: Sequence[str], settings: Settings) -> Iterator[Article | InputError]:
-    """Each input's articles (not yet cleaned) or problems, input by input, in the given order."""
-    for item in inputs:
-        if is_url(item):
-            from .ingest.fetch import read_url
+    """Each input's articles (not yet cleaned) or problems, input by input, in the given order.
 
-            articles, problems = read_url(item, settings)
+    Inputs are expanded one at a time, so a folder of 50,000 files is listed, never held in
+    memory as articles; runs of URLs are fetched together (see ``ingest.read_sources``).
+    """
+    from .ingest import read_sources
+    from .ingest.sources import Source, expand
+
+    def sources() -> Iterator[Source | InputError]:
+        for item in inputs:
+            found, problems = expand([item], settings)
             yield from problems
-            yield from articles
-        elif item.lower().endswith(FEED_SUFFIXES) and Path(item).is_file():
-            from .ingest.feed import feed_articles
+            yield from found
 
-            articles, problems = feed_articles(item, settings)
-            yield from problems
-            yield from articles
-        elif item == "-":
-            from .ingest import read_inputs
-
-            result = read_inputs([item], settings)
-            yield from result.problems
-            yield from result.articles
-        else:
-            from .ingest import read_inputs
-            from .ingest.sources import expand
-
-            # File by file, so a folder of 50,000 files is never held in memory at once.
-            sources, problems = expand([item], settings)
-            yield from problems
-            for src in sources:
-                result = read_inputs([str(src.path) if src.path is not None else src.label], settings)
-                yield from result.problems
-                yield from result.articles
+    yield from read_sources(sources(), settings)
 
 
 def clean_one(article: Article, settings: Settings) -> Article | InputError:
@@ -539,11 +520,34 @@ def track(
     transaction before ``on_stored(article_id, story_id)`` is called, so an article reported
     done survives the process being killed. ``articles`` adds already-read articles after the
     inputs (the benchmark uses it); ``clean=False`` skips ``clean.clean`` for those.
+
+    One writer at a time: the run holds the store's writer lock (``Store.writer_lock``) from
+    loading the tracker to saving it, so two ``track`` processes on one store give the stories
+    one process would, never a split of them. An exception that is not an input's fault is an
+    ``InternalError`` for that one article; the run goes on.
     """
+    from .ingest import run_session
+
     settings = settings or Settings()
     say = progress or (lambda _m: None)
     report = TrackReport()
     t0 = time.perf_counter()
+    with store.writer_lock(settings.lock_wait, say), run_session(settings, progress):
+        _track(inputs, store, settings, say, report, on_stored, articles, clean)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _track(
+    inputs: Sequence[str],
+    store: Store,
+    settings: Settings,
+    say: Progress,
+    report: TrackReport,
+    on_stored: Callable[[str, str], None] | None,
+    articles: Iterable[Article] | None,
+    clean: bool,
+) -> None:
     tracker = Tracker.from_store(store, settings)
     created: set[str] = set()
     updated: set[str] = set()
@@ -559,36 +563,20 @@ def track(
             report.problems.append(item)
             say(f"skipped {item}")
             continue
-        article = clean_one(item, settings) if needs_clean else item
-        if isinstance(article, InputError):
-            report.problems.append(article)
+        try:
+            done = _track_one(item, needs_clean, store, tracker, settings, report)
+        except StorylineError:
+            raise  # the store itself failed (locked, full): not one article's fault
+        except Exception as exc:
+            report.problems.append(InternalError(item.url or item.path or item.id, exc))
+            # The failed transaction was rolled back; the tracker may hold half of it.
+            tracker = Tracker.from_store(store, settings)
             continue
-        where = article.url or article.path or article.id
-        if store.find_duplicate(article) is not None:
-            report.duplicates.append(where)
+        if done is None:
             continue
-        if article.published is None:
-            report.notes.append(f"{where}: no publication date found; tracked without the time rule")
-        f = tracker.features(article.title, article.text, article.published)
-        choice = tracker.assign(f)
-        when = now_iso()
-        with store.transaction() as conn:
-            key = store.insert_article(conn, article, when)
-            if key is None:  # stored meanwhile by another writer
-                report.duplicates.append(where)
-                continue
-            if choice.slot is None:
-                story_id = store.create_story(conn, article.title, when)
-            else:
-                story_id = tracker.ids[choice.slot]  # type: ignore[assignment]
-            store.add_member(conn, story_id, key, article.published, article.title, when)
-            slot = tracker.add(choice.slot, f, story_id)
-            store.save_state(conn, story_id, tracker.state(slot))
-            if tracker.clock % 200 == 0:
-                tracker.save_vocabulary(store, conn)
-        # committed: now it may be reported
+        key, story_id, new = done
         report.added.append((key, story_id))
-        if choice.slot is None:
+        if new:
             created.add(story_id)
         elif story_id not in created:
             updated.add(story_id)
@@ -600,8 +588,44 @@ def track(
         tracker.save_vocabulary(store, conn)
     report.stories_created = sorted(created)
     report.stories_updated = sorted(updated)
-    report.seconds = time.perf_counter() - t0
-    return report
+
+
+def _track_one(
+    item: Article, needs_clean: bool, store: Store, tracker: Tracker, settings: Settings,
+    report: TrackReport,
+) -> tuple[str, str, bool] | None:
+    """Store one article in its story: (article key, story id, story is new), or None when
+    the article is a duplicate or has no text left (noted in ``report``)."""
+    article = clean_one(item, settings) if needs_clean else item
+    if isinstance(article, InputError):
+        report.problems.append(article)
+        return None
+    where = article.url or article.path or article.id
+    digest = text_hash(article.text)  # once per article: the store needs it three times
+    if store.find_duplicate(article, digest=digest) is not None:
+        report.duplicates.append(where)
+        return None
+    if article.published is None:
+        report.notes.append(f"{where}: no publication date found; tracked without the time rule")
+    f = tracker.features(article.title, article.text, article.published)
+    choice = tracker.assign(f)
+    when = now_iso()
+    with store.transaction() as conn:
+        key = store.insert_article(conn, article, when, digest=digest)
+        if key is None:  # stored meanwhile by another writer
+            report.duplicates.append(where)
+            return None
+        if choice.slot is None:
+            story_id = store.create_story(conn, article.title, when)
+        else:
+            story_id = tracker.ids[choice.slot]  # type: ignore[assignment]
+        store.add_member(conn, story_id, key, article.published, article.title, when)
+        slot = tracker.add(choice.slot, f, story_id)
+        store.save_state(conn, story_id, tracker.state(slot))
+        if tracker.clock % 200 == 0:
+            tracker.save_vocabulary(store, conn)
+    # committed: now it may be reported
+    return key, story_id, choice.slot is None
 
 
 # --- briefs of stored stories ---------------------------------------------------------------------
@@ -641,7 +665,7 @@ def brief_story(
     from .pipeline import brief_articles
 
     settings = settings or Settings()
-    with open_store(db) as store:
+    with open_store(db, readonly=True) as store:
         all_articles = store.story_articles(story_id)
         articles = store.story_articles(story_id, since=since) if since else all_articles
         row = store.story(story_id)

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from ..models import AnalysedArticle, Article, Mention, Sentence
 from ..settings import Settings
+from .consistency import harmonise
 from .dating import reconcile
 from .nlp import load_spacy, remember_parse
 from .quantities import find_quantities
@@ -99,7 +100,7 @@ def analyse(articles: Sequence[Article], settings: Settings | None = None) -> li
                 )
             )
         out.append(AnalysedArticle(article=article, sentences=tuple(sentences)))
-    return out
+    return harmonise(out)
 
 
 __all__ = ["analyse", "paragraphs", "find_times", "find_quantities"]

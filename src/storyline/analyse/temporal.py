@@ -37,9 +37,11 @@ _MONTHS = {
 }  # fmt: skip
 
 _WD = r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+# an abbreviation takes its dot; a full name leaves a sentence's full stop alone ("on 19 August.")
 _MON = (
-    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+    r"(?P<mon>(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.|january|february|march|april|may|"
+    r"june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|"
+    r"nov|dec)"
 )
 _PART = r"(?P<part>early|earlier|late|later|mid|the\s+end\s+of|the\s+start\s+of)"
 _YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
@@ -82,7 +84,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "year",
         re.compile(
             rf"\b(?:(?:in|since|of|by|until|from|during|early|late|mid|before|after)[\s-]+){_YEAR}\b"
-            r"(?!\s*(?:%|[-–]\d|,\d))",
+            r"(?!\s*(?:%|[-–]\d|,\d))"
+            # "a 1999 incident", "the 2005 quake" (not "a 2013 Toyota", "the 2000 residents")
+            r"|\b(?:a|an|the)\s+(?P<year2>(?:1[89]|20)\d\d)"
+            r"(?=\s+(?-i:[a-z]{2,}[a-rt-z])\b(?!\s+(?-i:[A-Z])))",  # not "a 2013 gray Camry"
             re.I,
         ),
     ),
@@ -96,7 +101,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "relword",
         re.compile(
-            r"\b(?:(?P<part2>early|late|earlier|later)\s+)?(?P<rel>today|yesterday|tomorrow|tonight)"
+            r"\b(?:(?P<part2>early|late|earlier|later)\s+)?(?P<rel>today|yesterday|tomorrow|tonight|"
+            r"last\s+night)"
             r"(?:\s+(?:morning|afternoon|evening|night))?\b",
             re.I,
         ),
@@ -116,6 +122,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
+        "weekend",  # at the weekend, this weekend, over the weekend, next weekend
+        re.compile(
+            r"\b(?P<wmod>this|last|next|past|(?:at|on|over|during|for)\s+the)\s+weekend\b", re.I
+        ),
+    ),
+    (
         "weekday",  # on Tuesday, late Sunday, Sunday afternoon, earlier Tuesday, last Friday
         re.compile(
             rf"\b(?:(?P<mod>on|late|early|earlier|later|last|this|next|since|until|by|from)\s+(?:on\s+)?)?"
@@ -128,20 +140,62 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _NUMWORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
              "seven": 7, "eight": 8, "nine": 9, "ten": 10, "several": 3}  # fmt: skip
 
-# Tense of the clause before an expression: the nearest cue wins.
+# Tense of the clause before an expression: the nearest cue wins. Schedules ("is set for",
+# "is due to appear", "remanded ... to appear") and forecasts ("snow is forecast for") are future.
+_SCHEDULED_VERBS = (
+    r"appear|be|begin|start|meet|open|close|return|face|stand|take|hold|visit|leave|launch|"
+    r"resume|end|finish|attend|testify|speak|sign|vote|travel|arrive|land|go|come|hear|rule|"
+    r"decide|announce|release|reopen|report|receive|give|make|continue|remain|sit"
+)
+# "is due to put" is a schedule; "due to low light" / "due to the weather" is a cause
+_DUE_TO = (
+    r"(?:is|are|was|were|'s|'re|be|been)\s+(?:\w+ly\s+)?due\s+to\s+"
+    r"(?!the\b|a\b|an\b|his\b|her\b|its\b|their\b|this\b|that\b|these\b|those\b|bad\b|poor\b|"
+    r"low\b|high\b|heavy\b|strong\b|severe\b|lack\b|\w+ing\b)|"
+    rf"due\s+to\s+(?:{_SCHEDULED_VERBS})\b"
+)
+_STRONG_FUTURE = (
+    r"will|won't|shall|'ll|going\s+to|(?:is|are|am)\s+to|"
+    r"(?:expected|set|scheduled|slated|planned)\s+(?:to|for|on)|due\s+(?:for|on)|to\s+be\s+held|"
+    rf"{_DUE_TO}|to\s+(?:appear|stand\s+trial|be\s+sentenced|face\s+trial)|forecasts?|forecasted"
+)
 _FUTURE_CUE = re.compile(
-    r"\b(?:will|won't|shall|'ll|would|going\s+to|expected\s+to|set\s+to|due\s+to|scheduled\s+to|"
-    r"plans?\s+to|planned\s+to|likely\s+to|is\s+to|are\s+to|to\s+be\s+held|upcoming|forthcoming|coming)\b",
+    rf"\b(?:{_STRONG_FUTURE}|would|plans?\s+to|likely\s+to|upcoming|forthcoming|coming|"
+    r"(?:set|scheduled|slated|planned|due|expected|penciled|pencilled)\s+(?:in|at|back)|"
+    r"forecasters?\s+(?:expect|predict|warn)|outlook|"
+    r"(?:warning|watch|alert)s?\s+(?:is\s+|are\s+)?(?:in\s+(?:place|effect|force)\s+)?(?:for|until))\b",
     re.I,
 )
+# After the expression only a clause's own future verb counts ("On Oct. 2, he will appear").
+_FUTURE_AFTER = re.compile(rf"\b(?:{_STRONG_FUTURE})\b", re.I)
 _PAST_CUE = re.compile(
     r"\b(?:said|says|told|reported|reports|confirmed|announced|added|stated|noted|warned|was|were|"
-    r"had|did|met|left|arrived|began|held|took|went|came|made|crossed|\w{3,}ed)\b",
+    r"had|did|met|left|arrived|began|held|took|went|came|made|crossed|fell|struck|died|"
+    r"stole|broke|fled|caught|found|brought|stood|gave|got|sent|spent|paid|sold|led|ran|rose|"
+    r"saw|shot|spoke|wrote|knew|became|drove|flew|grew|lost|kept|thought|sought|\w{3,}ed)\b",
     re.I,
 )
 _PASSIVE_BEFORE = re.compile(r"\b(?:be|being)\s+(?:\w+\s+)?$", re.I)
 _ADJECTIVE_BEFORE = re.compile(r"\b(?:a|an|the|his|her|its|their|our|this|that)\s+$", re.I)
-_NOT_PAST = {"expected", "scheduled", "planned", "proposed", "speculated", "based", "needed"}
+# "will proceed", "to exceed": a verb after a modal or "to" is not in the past tense
+_MODAL_BEFORE = re.compile(
+    r"\b(?:will|won't|would|shall|'ll|to|can|could|may|might|must)\s+(?:\w+ly\s+)?$", re.I
+)
+_NOT_PAST = {
+    "expected", "scheduled", "planned", "proposed", "speculated", "based", "needed", "forecasted",
+}  # fmt: skip
+# Where the clause after an expression ends: punctuation, a dash or bracket, a conjunction or
+# a subordinate clause ("BP's announcement on Wednesday that it will pay ..." is past).
+_CLAUSE_END = re.compile(
+    r"[.;:!?,(]|\s[-–—]+\s|-LRB-|\b(?:but|that|which|who|when|where|because|after|before|as|if|"
+    r"while|since|until|so)\b",
+    re.I,
+)
+_AND = re.compile(r"\b(?:and|or)\b", re.I)
+
+
+# "the day before|after <noun phrase>": anchored on an event named after it
+_EVENT_AFTER = re.compile(r"\s+(?!and\b|but\b|or\b|,)[A-Za-z]", re.I)
 
 
 @dataclass(frozen=True)
@@ -154,21 +208,43 @@ class Found:
     match: re.Match[str]
 
 
-def is_future(text: str, start: int) -> bool:
-    """True when the clause before ``text[start]`` is in the future tense ("will meet ... on")."""
+def _past_cues(window: str) -> list[int]:
+    return [
+        m.end()
+        for m in _PAST_CUE.finditer(window)
+        if m.group(0).lower() not in _NOT_PAST
+        and not _PASSIVE_BEFORE.search(window, 0, m.start())  # "will be held" is future
+        and not _ADJECTIVE_BEFORE.search(window, 0, m.start())  # "an unspecified location"
+        and not _MODAL_BEFORE.search(window, 0, m.start())
+    ]
+
+
+def is_future(text: str, start: int, end: int | None = None) -> bool:
+    """True when the clause of ``text[start:end]`` is in the future tense ("will meet ... on").
+
+    The nearest cue before the expression decides; when there is none ("On Oct. 2, he will
+    appear ...") and ``end`` is given, the first cue after it in the same clause does.
+    """
     window = text[max(0, start - 150) : start]
     last_future = max((m.end() for m in _FUTURE_CUE.finditer(window)), default=-1)
-    last_past = max(
-        (
-            m.end()
-            for m in _PAST_CUE.finditer(window)
-            if m.group(0).lower() not in _NOT_PAST
-            and not _PASSIVE_BEFORE.search(window, 0, m.start())  # "will be held" is future
-            and not _ADJECTIVE_BEFORE.search(window, 0, m.start())  # "an unspecified location"
-        ),
-        default=-1,
-    )
-    return last_future > last_past
+    last_past = max(_past_cues(window), default=-1)
+    if last_future >= 0 or last_past >= 0 or end is None:
+        return last_future > last_past
+    # a sentence that opens with its date ("On Oct. 2, he ...") reads on past one comma
+    rest = end
+    opening = len(text[:start].split()) <= 2
+    if opening:
+        lead = re.match(r"\s*,", text[end:])
+        rest = end + lead.end() if lead else end
+    stop = _CLAUSE_END.search(text, rest)
+    after = text[rest : stop.start() if stop else len(text)][:150]
+    if not opening:  # mid-sentence, "and" starts another clause; opening, a longer subject
+        after = _AND.split(after)[0]
+    first_future = next((m.start() for m in _FUTURE_AFTER.finditer(after)), None)
+    first_past = next(iter(_past_cues(after)), None)
+    if first_future is None:
+        return False
+    return first_past is None or first_future < first_past
 
 
 def scan(text: str) -> Iterator[Found]:
@@ -244,7 +320,7 @@ def _resolve(
 ) -> tuple[str, Precision, bool] | None:
     m, kind = f.match, f.kind
     g = m.groupdict()
-    future = is_future(text, f.start)
+    future = is_future(text, f.start, f.end)
     if kind == "iso":
         return date(int(g["y"]), int(g["m"]), int(g["d"])).isoformat(), "day", False
     if kind in ("mdy", "dmy"):
@@ -273,7 +349,7 @@ def _resolve(
             year -= 1
         return f"{year:04d}-{month:02d}", "month", True
     if kind == "year":
-        return g["year"], "year", False
+        return g["year"] or g["year2"], "year", False
     if ref is None:
         return None
     if kind == "ago":
@@ -288,12 +364,15 @@ def _resolve(
             return f"{y:04d}-{mo + 1:02d}", "month", True
         return f"{ref.year - n:04d}", "year", True
     if kind == "relword":
-        shift = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[g["rel"].lower()]
+        rel = " ".join(g["rel"].lower().split())
+        shift = {"yesterday": -1, "tomorrow": 1, "last night": -1}.get(rel, 0)
         return (ref + timedelta(days=shift)).isoformat(), "day", True
     if kind == "prevday":
         direction = (g.get("dir") or g.get("dir2") or "").lower()
         step = -1 if direction in ("previous", "before") else 1
         base = next((t for t in reversed(before) if t.precision == "day"), None)
+        if base is None and g.get("dir2") and _EVENT_AFTER.match(text, f.end):
+            return None  # "the day before Buckley's death": a day relative to an event, not a date
         start = date.fromisoformat(base.value) if base else ref
         return (start + timedelta(days=step)).isoformat(), "day", True
     if kind == "period":
@@ -305,6 +384,13 @@ def _resolve(
             y, mo = divmod(ref.year * 12 + ref.month - 1 + shift, 12)
             return f"{y:04d}-{mo + 1:02d}", "month", True
         return f"{ref.year + shift:04d}", "year", True
+    if kind == "weekend":
+        # a weekend is two days: kept at month precision, like "last week"
+        mod = " ".join(g["wmod"].lower().split())
+        saturday = resolve_weekday(5, ref, future=future or mod == "next", modifier=mod)
+        if mod not in ("last", "past", "next") and not future and ref.weekday() == 6:
+            saturday = ref - timedelta(days=1)  # "this weekend" on a Sunday
+        return _iso(saturday, "month"), "month", True
     if kind == "weekday":
         wd = WEEKDAYS.index(g["wd"].lower())
         mod = (g.get("mod") or "").lower()

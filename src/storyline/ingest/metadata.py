@@ -10,6 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .pagedates import (
+    PageDate,
+    dated_dateline,
+    is_dateline_only,
+    page_date_line,
+    split_title_date,
+    url_date,
+)
+
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
@@ -25,12 +34,6 @@ DATE_RE = re.compile(
     rf"(?:,?\s+(?P<year>(?:19|20)\d{{2}})(?!\d))?"
 )
 ISO_DATE_RE = re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})(?!\d)")
-# A header line that starts with a date ("September 6, 2023World News", "Published: 2023-09-06").
-HEADER_DATE_RE = re.compile(
-    rf"^(?:(?:Published|Updated|Posted|Last updated)(?: on)?:?\s*)?"
-    rf"(?:(?:{WEEKDAY_RE},?\s+)?{MONTH_RE},?\s+\d{{1,2}},?\s+(?:19|20)\d{{2}}|(?:19|20)\d{{2}}-\d{{2}}-\d{{2}})",
-    re.IGNORECASE,
-)
 # "SEOUL, Sept. 13 (Korea Bizwire)", "SEOUL/MOSCOW (Reuters) –", "WASHINGTON (AP) —"
 DATELINE_RE = re.compile(
     rf"^(?P<place>[A-Z][A-Z.'’/ -]{{1,40}}?)"
@@ -95,7 +98,41 @@ def word_count(line: str) -> int:
 
 
 def is_date_line(line: str) -> bool:
-    return HEADER_DATE_RE.match(line) is not None and word_count(line) <= 8
+    """A line that only dates the page: a date with times, zones and labels, or a bare dateline."""
+    return page_date_line(line) is not None or is_dateline_only(line)
+
+
+# A line that cannot be a headline: a photo credit, a caption or a gallery label.
+PHOTO_LINE_RE = re.compile(
+    r"©|\b(?:image|media|photo|picture|video)\s+(?:copyright|caption|credit)s?\b|"
+    r"^(?:photo|picture|image|gallery|video|watch|slideshow)s?\s*[:|]|\bphoto\s*gallery\b|"
+    r"\b\d+\s+(?:photos|pictures|images)\b|getty\s+images|shutterstock|\bap\s+photo\b|"
+    r"[/|]\s*(?:afp|ap|epa|reuters|getty|pool)\b|\b(?:afp|epa|reuters)\s*/",
+    re.IGNORECASE,
+)
+HEADLINE_MAX_WORDS = 25
+
+
+def headline_problem(line: str) -> str | None:
+    """Why a line is not a headline (a date line, a photo credit or caption), else None."""
+    if not line.strip():
+        return "empty"
+    if is_date_line(line):
+        return "a date line"
+    if PHOTO_LINE_RE.search(line):
+        return "a photo credit or caption"
+    return None
+
+
+def looks_like_headline(line: str) -> bool:
+    """A short line without a sentence's final punctuation that is not page furniture."""
+    line = line.strip()
+    return (
+        bool(line)
+        and 2 <= word_count(line) <= HEADLINE_MAX_WORDS
+        and line[-1] not in ".!;:,"
+        and headline_problem(line) is None
+    )
 
 
 def is_chrome_line(line: str) -> bool:
@@ -127,7 +164,7 @@ def find_title(lines: list[str]) -> tuple[int | None, str | None]:
     """
     fallback: int | None = None
     for i, line in enumerate(lines[:8]):
-        if is_date_line(line) or BYLINE_RE.match(line):
+        if is_date_line(line) or BYLINE_RE.match(line) or PHOTO_LINE_RE.search(line):
             continue
         if word_count(line) > 30:
             break  # body text already
@@ -196,11 +233,51 @@ def find_dateline(lines: list[str], start: int = 0) -> tuple[int, re.Match[str]]
     return None
 
 
-def page_metadata(text: str) -> PageMeta:
-    """Title, outlet, authors and date of a plain-text page, with the evidence for each."""
+PAGE_DATE_LINES = 10  # a page prints its date among its first lines
+
+
+def record_headline(lines: list[str], given: str | None) -> tuple[int | None, str | None]:
+    """The headline of a record's text: its first line, only when that line really is one.
+
+    Records carry their title apart; their text starts with body or with the title again. The
+    first line (after date lines) is the headline when it equals the given title, or, when no
+    title is given, when it looks like one (short, no final punctuation, not a credit).
+    """
+    for i, line in enumerate(lines[:3]):
+        if is_date_line(line):
+            continue
+        if given is not None:
+            same = norm(split_title(line)[0]) == norm(given) or norm(line) == norm(given)
+            return (i, given) if same else (None, given)
+        return (i, split_title(line)[0]) if looks_like_headline(line) else (None, None)
+    return None, given
+
+
+def page_metadata(
+    text: str, *, title: str | None = None, url: str | None = None, record: bool = False
+) -> PageMeta:
+    """Title, outlet, authors and date of a plain-text page, with the evidence for each.
+
+    ``title`` and ``url`` are what a record gives beside its text (``record=True``): a title
+    that is really a date line ("Updated: November 11, 2011 20:09 IST") or a photo credit is
+    not a headline; its date counts as the page's own date line.
+    """
     lines = lines_of(text)
-    title_index, title = find_title(lines)
-    head_end = header_span(lines, title_index, title)
+    given_date: PageDate | None = None
+    if title:
+        given_date = page_date_line(title)
+        if given_date is not None:
+            title = None
+        else:
+            title, given_date = split_title_date(title)
+        if title and headline_problem(title):
+            title = None
+    if record:
+        title_index, found = record_headline(lines, title)
+    else:
+        title_index, found = find_title(lines)
+        found = title or found
+    head_end = header_span(lines, title_index, found) if not record else (title_index or -1) + 1
     header = lines[:head_end]
 
     authors: list[str] = []
@@ -211,49 +288,68 @@ def page_metadata(text: str) -> PageMeta:
                 if name and name not in authors:
                     authors.append(name.strip())
 
-    published, published_evidence = _page_date(lines, header, head_end, text)
+    published, published_evidence = _page_date(lines, head_end, text, given_date, url)
     source, source_evidence = _page_source(lines, header, title_index, head_end)
-    return PageMeta(title, source, source_evidence, published, published_evidence, tuple(authors))
+    return PageMeta(found, source, source_evidence, published, published_evidence, tuple(authors))
 
 
 def _page_date(
-    lines: list[str], header: list[str], head_end: int, text: str
+    lines: list[str], head_end: int, text: str, given: PageDate | None, url: str | None
 ) -> tuple[str | None, str | None]:
-    for line in header:
-        m = HEADER_DATE_RE.match(line)
-        if m:
-            value, _, _ = parse_date(m.group(0))
-            if value:
-                return value, f'page header date "{m.group(0)}"'
-    found = find_dateline(lines, head_end)
-    if found and found[1]["date"]:
-        m = found[1]
-        written = m.group(0).strip(" –—-")
-        value, month, day = parse_date(m["date"])
-        if value:
-            return value, f'dateline "{written}"'
-        if month and day:
-            dates = full_dates(text)
-            same = [(v, w) for v, w in dates if v[5:] == f"{month:02d}-{day:02d}"]
-            if same:
-                v, w = max(same)
-                return v, f'dateline "{written}"; year {v[:4]} from "{w}" in the text'
-            if dates:
-                year = max(v for v, _ in dates)[:4]
-                assumed = iso(int(year), month, day)
-                return (
-                    assumed,
-                    f'dateline "{written}"; year {year} assumed from the latest full date in the text',
-                )
-            return None, f'dateline "{written}" has no year; no full date in the text'
+    """The page's own date: a date line, then a dateline, then the address; never the body's.
+
+    A date inside a sentence of the body dates an event (often background: "March 1, 2014,
+    Russia's Federation Council ..."), so it is only quoted in the evidence, never used.
+    """
+    if given is not None:
+        note = f"; {given.note}" if given.note else ""
+        return given.value, f'page date line "{given.written}" (given as the title){note}'
+    for i, line in enumerate(lines[:PAGE_DATE_LINES]):
+        found = page_date_line(line)
+        if found is not None:
+            where = "page header date" if i < max(head_end, 1) + 1 else "page date line"
+            note = f"; {found.note}" if found.note else ""
+            return found.value, f'{where} "{found.written}"{note}'
+    dateline = _dateline_date(lines, head_end, text)
+    if dateline is not None and dateline[0] is not None:
+        return dateline
+    in_url = url_date(url)
+    if in_url is not None:
+        return in_url.value, f'date in the page address "{in_url.written}"'
+    if dateline is not None:
+        return dateline
     dates = full_dates(text)
     if dates:
         latest = max(dates)
         return None, (
             f'no page date; the text mentions dates up to "{latest[1]}" '
-            "(left for the analyse stage to date the text)"
+            "(dates in the text date events, not the page)"
         )
     return None, "no date found in the text"
+
+
+def _dateline_date(lines: list[str], head_end: int, text: str) -> tuple[str | None, str] | None:
+    """The date of a dateline opening the body; a missing year only from the same day in the text."""
+    for i in range(min(len(lines), head_end + 15)):
+        # a dateline without an agency in brackets only in the header or where a body starts
+        found = dated_dateline(lines[i]) if i < head_end + 4 else None
+        if found is None:
+            m = DATELINE_RE.match(lines[i])
+            if m and m["date"] and word_count(lines[i]) > 6:
+                found = dated_dateline(m.group(0))
+        if found is None:
+            continue
+        written = found.written
+        if found.year is not None:
+            return iso(found.year, found.month, found.day), f'dateline "{written}"'
+        same = [
+            (v, w) for v, w in full_dates(text) if v[5:] == f"{found.month:02d}-{found.day:02d}"
+        ]
+        if same:
+            v, w = max(same)
+            return v, f'dateline "{written}"; year {v[:4]} from "{w}" in the text'
+        return None, f'dateline "{written}" has no year (left for the story\'s dates to settle)'
+    return None
 
 
 def _page_source(

@@ -6,16 +6,17 @@ raises ``InputError`` naming the file and how to fix it.
 
 from __future__ import annotations
 
+import codecs
 import glob
-import gzip
 import hashlib
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, LimitError
 from ..settings import Settings
+from .limits import Truncated, read_limited, too_large
 
 # Extensions a directory walk picks up; an explicitly named file of another kind is sniffed.
 EXTENSIONS = {
@@ -81,9 +82,12 @@ def expand(
             if sys.stdin is None:
                 problems.append(InputError("<stdin>", "no standard input to read"))
                 continue
-            stream = getattr(sys.stdin, "buffer", None)
-            data = stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
-            add(Source("<stdin>", sniff(data), data=data))
+            try:
+                data = read_stdin(settings)
+            except InputError as err:
+                problems.append(err)
+                continue
+            add(Source("<stdin>", "sniff", data=data))
             continue
         if URL_RE.match(arg):
             add(Source(arg, "url", url=arg))
@@ -137,40 +141,85 @@ def _walk(root: Path) -> list[Path]:
     return out
 
 
+def read_stdin(settings: Settings) -> bytes:
+    """Standard input, read up to ``max_bytes`` and no further (it may never end)."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text stream (tests, embedding): bounded the same way
+        text = sys.stdin.read(settings.max_bytes + 1)
+        data = text.encode("utf-8", errors="surrogatepass")
+        if len(text) > settings.max_bytes or len(data) > settings.max_bytes:
+            raise too_large("<stdin>", settings.max_bytes, "standard input")
+        return data
+    return read_limited(stream, "<stdin>", settings)
+
+
 def read_bytes(src: Source, settings: Settings) -> bytes:
-    """The raw bytes of a source, refusing empty, huge and binary inputs. Decompresses .gz."""
+    """The raw bytes of a source, refusing empty, huge and binary inputs.
+
+    Decompresses gzip while reading (under ``max_bytes`` and ``max_ratio``); text in UTF-16 or
+    UTF-32 with a byte-order mark comes back as UTF-8.
+    """
     if src.data is not None:
         data = src.data
+        if len(data) > settings.max_bytes:
+            raise too_large(src.label, settings.max_bytes)
+        if data[:2] == b"\x1f\x8b" and src.kind != "warc":
+            import io
+
+            try:
+                data = read_limited(io.BytesIO(data), src.label, settings)
+            except Truncated as exc:
+                raise Truncated(
+                    src.label, f"{exc.reason}; the input is incomplete and was not used", exc.data
+                ) from None
     else:
         assert src.path is not None
         try:
-            size = src.path.stat().st_size
-            if size > settings.max_bytes:
-                raise InputError(
-                    src.label,
-                    f"file is too large ({size:,} bytes > max_bytes {settings.max_bytes:,}); "
-                    "split it or raise the limit",
-                )
-            data = src.path.read_bytes()
+            with src.path.open("rb") as fh:
+                size = src.path.stat().st_size
+                if size > settings.max_bytes:  # said at once, with the size, before reading
+                    raise LimitError(
+                        src.label, f"file is too large ({size:,} bytes, more than "
+                        f"{settings.max_bytes:,})", "--max-bytes")
+                data = read_limited(fh, src.label, settings, gunzip=src.kind != "warc")
+        except Truncated as exc:
+            raise Truncated(
+                src.label, f"{exc.reason}; the input is incomplete and was not used", exc.data
+            ) from None
         except PermissionError:
             raise InputError(src.label, "permission denied; check the file's permissions") from None
+        except IsADirectoryError:
+            raise InputError(src.label, "is a directory, not a file") from None
         except OSError as exc:
-            raise InputError(src.label, f"cannot read the file ({exc.strerror})") from None
-        if data[:2] == b"\x1f\x8b" and src.kind != "warc":
-            try:
-                data = gzip.decompress(data)
-            except (OSError, EOFError) as exc:
-                raise InputError(src.label, f"corrupt gzip file ({exc})") from None
-    if len(data) > settings.max_bytes:
-        raise InputError(
-            src.label,
-            f"input is too large ({len(data):,} bytes > max_bytes {settings.max_bytes:,}); "
-            "split it or raise the limit",
-        )
+            raise InputError(src.label, f"cannot read the file ({exc.strerror or exc})") from None
     if not data.strip():
         raise InputError(src.label, "file is empty")
-    if src.kind != "warc":
+    if src.kind != "warc" and not (src.kind == "sniff" and sniff(data) == "warc"):
+        data = to_utf8(src.label, data)
         check_not_binary(src.label, data)
+    return data
+
+
+# Byte-order marks, longest first: a UTF-32 LE mark starts with the UTF-16 LE one.
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)  # fmt: skip
+
+
+def to_utf8(label: str, data: bytes) -> bytes:
+    """UTF-16/32 text with a byte-order mark re-encoded as UTF-8; anything else unchanged."""
+    for bom, codec in BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    label,
+                    f"starts with a {codec.upper()} byte-order mark but is not valid {codec.upper()} "
+                    f"({exc.reason} at byte {exc.start}); re-save it as UTF-8",
+                ) from None
+            return text.encode("utf-8", errors="replace")
     return data
 
 
@@ -181,7 +230,7 @@ def check_not_binary(label: str, data: bytes) -> None:
                 label, f"binary file ({what}), not text; give .txt, .html, .json(l) or .warc"
             )
     head = data[:8192]
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in head:
         raise InputError(
             label, "binary file (contains NUL bytes), not text; give .txt, .html, .json(l) or .warc"
         )
@@ -191,31 +240,42 @@ def check_not_binary(label: str, data: bytes) -> None:
 
 
 def decode_text(label: str, data: bytes) -> str:
-    """UTF-8 (with or without BOM; UTF-16 with a BOM). Anything else is reported, not guessed."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
+    """UTF-8 (with or without BOM; UTF-16/32 with a BOM were made UTF-8 by ``read_bytes``).
+
+    Anything else is reported with the encoding a detector guesses, never decoded by a guess.
+    """
+    data = to_utf8(label, data)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        guess = _guess_encoding(data)
-        hint = f"; it looks like {guess}" if guess else ""
+        hint, name = _guess_encoding(data)
         raise InputError(
             label,
-            f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset {exc.start}{hint}); "
-            "re-save it as UTF-8, e.g. iconv -f <encoding> -t utf-8",
+            f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset {exc.start}){hint}; "
+            f"re-save it as UTF-8, e.g. iconv -f {name or '<encoding>'} -t utf-8",
         ) from None
 
 
-def _guess_encoding(data: bytes) -> str | None:
+def _guess_encoding(data: bytes) -> tuple[str, str | None]:
+    """A hint naming chardet's guesses with their confidence, and the encoding to suggest.
+
+    Detectors are often unsure on short or repetitive text, so the confidence is said, and a
+    guess chardet makes for English text (the only language storyline reads) is preferred.
+    """
     try:
-        from charset_normalizer import from_bytes
-    except ImportError:  # pragma: no cover - trafilatura depends on it
-        return None
-    best = from_bytes(data[:65536]).best()
-    return best.encoding if best is not None else None
+        import chardet
+    except ImportError:  # pragma: no cover - a dependency
+        return "", None
+    guesses = [g for g in chardet.detect_all(data[:65536]) if g.get("encoding")]
+    if not guesses:
+        return "; chardet cannot tell its encoding", None
+    english = [g for g in guesses if g.get("language") == "en"]
+    best = (english or guesses)[0]
+    others = [g for g in guesses if g is not best][:2]
+    hint = f"; chardet guesses {best['encoding']} ({best['confidence']:.0%} confident"
+    if others:
+        hint += "; also " + ", ".join(f"{g['encoding']} {g['confidence']:.0%}" for g in others)
+    return hint + ")", str(best["encoding"])
 
 
 def sniff(data: bytes) -> str:

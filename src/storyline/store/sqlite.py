@@ -11,7 +11,8 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -43,9 +44,10 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 
-def article_key(article: Article) -> str:
-    """The store's id of an article: stable, derived from its URL or else its text."""
-    basis = article.url or text_hash(article.text)
+def article_key(article: Article, digest: str | None = None) -> str:
+    """The store's id of an article: stable, derived from its URL or else its text
+    (``digest``: its ``text_hash`` when the caller has it already)."""
+    basis = article.url or digest or text_hash(article.text)
     return "a" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:15]
 
 
@@ -74,9 +76,10 @@ class StoredArticle:
 class Store:
     """A storyline store. Use ``open_store(path)``; close it, or use it as a context manager."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, readonly: bool = False) -> None:
         self.path = path
         self.conn = conn
+        self.readonly = readonly
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -92,6 +95,8 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """``BEGIN IMMEDIATE`` ... ``COMMIT``; rolled back on any error."""
+        if self.readonly:
+            raise StoreError(f"{self.path}: opened read-only, cannot write")
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
@@ -104,26 +109,73 @@ class Store:
         else:
             self.conn.execute("COMMIT")
 
+    @contextmanager
+    def writer_lock(self, wait: float = 600.0, say: Callable[[str], None] | None = None) -> Iterator[None]:
+        """Be the only writer of this store until the block ends (other writers wait).
+
+        A lock on ``<store>-lock`` beside the store (``flock``: released by the system when the
+        process ends, even when it is killed). Per-article transactions keep what was stored
+        safe; this lock keeps a run's in-memory story assignment in step with the store.
+        """
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX: one writer at a time is up to the user
+            yield
+            return
+        lock_path = self.path.with_name(self.path.name + "-lock")
+        try:
+            fh = lock_path.open("a+b")
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot create the writer lock {lock_path} ({exc.strerror or exc})") from exc
+        with fh:
+            deadline = time.monotonic() + wait
+            told = 0.0
+            while True:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    now = time.monotonic()
+                    if now >= deadline:
+                        raise StoreError(
+                            f"{self.path}: another storyline process is writing this store and "
+                            f"did not finish within {wait:g} s; try again later or raise --lock-wait"
+                        ) from None
+                    if say is not None and now - told >= 5.0:
+                        say(f"waiting for another storyline process writing {self.path}")
+                        told = now
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
     @property
     def version(self) -> int:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     # --- articles ------------------------------------------------------------------------
 
-    def find_duplicate(self, article: Article) -> str | None:
+    def find_duplicate(self, article: Article, digest: str | None = None) -> str | None:
         """The id of a stored article with the same URL or the same normalised text."""
         row = None
         if article.url:
             row = self.conn.execute("SELECT id FROM articles WHERE url = ?", (article.url,)).fetchone()
         if row is None:
             row = self.conn.execute(
-                "SELECT id FROM articles WHERE text_hash = ?", (text_hash(article.text),)
+                "SELECT id FROM articles WHERE text_hash = ?", (digest or text_hash(article.text),)
             ).fetchone()
         return row[0] if row else None
 
-    def insert_article(self, conn: sqlite3.Connection, article: Article, added: str) -> str | None:
-        """Insert inside a caller's transaction; None (and no change) when it is a duplicate."""
-        key = article_key(article)
+    def insert_article(
+        self, conn: sqlite3.Connection, article: Article, added: str, digest: str | None = None
+    ) -> str | None:
+        """Insert inside a caller's transaction; None (and no change) when it is a duplicate.
+
+        ``digest`` is the article's ``text_hash`` when the caller has it (hashing is not free).
+        """
+        digest = digest or text_hash(article.text)
+        key = article_key(article, digest)
         meta = {
             "path": article.path,
             "source_evidence": article.source_evidence,
@@ -138,7 +190,7 @@ class Store:
         cur = conn.execute(
             "INSERT OR IGNORE INTO articles (id, url, text_hash, title, source, published, text, metadata, added)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (key, article.url, text_hash(article.text), article.title, article.source,
+            (key, article.url, digest, article.title, article.source,
              article.published, article.text, json.dumps(meta), added),
         )
         return key if cur.rowcount == 1 else None
@@ -335,50 +387,153 @@ def _stored(row: Sequence[object]) -> StoredArticle:
     return StoredArticle(article, story_id, str(added))  # type: ignore[arg-type]
 
 
-def open_store(path: str | Path | None = None) -> Store:
-    """Open (creating if needed) and migrate a store. Not a database -> ``StoreError``, untouched."""
+APPLICATION_ID = 0x53544C59  # "STLY" in the SQLite header (PRAGMA application_id): our file
+STORE_TABLES = frozenset({"articles", "stories", "membership", "briefs"})
+BUSY_SECONDS = 10.0
+
+
+def open_store(path: str | Path | None = None, *, readonly: bool = False) -> Store:
+    """Open a store; a file that is not a storyline store -> ``StoreError``, left untouched.
+
+    Writing commands create the store when it is missing and bring its schema up to date.
+    ``readonly`` (commands that only read) refuses a missing store instead of creating an
+    empty one and opens the file read-only; only an older storyline store is first upgraded in
+    place, as any command does. Safe when several processes open or create one store at once.
+    """
     p = Path(path) if path is not None else default_path()
     if p.is_dir():
         raise StoreError(f"{p}: is a directory, not a storyline store; pass a file path with --db")
-    if p.exists() and p.stat().st_size > 0:
-        # Check the header before SQLite touches the file: never write into something else.
-        with p.open("rb") as fh:
-            head = fh.read(len(SQLITE_MAGIC))
-        if head != SQLITE_MAGIC:
+    exists = p.exists() and p.stat().st_size > 0
+    if not exists:
+        if readonly:
             raise StoreError(
-                f"{p}: is not a storyline store (not an SQLite database); "
-                "pass another path with --db or STORYLINE_DB, the file was left unchanged"
+                f"{p}: no store here. Track articles into it first (storyline track INPUTS --db "
+                f"{p}), or check the path given with --db or STORYLINE_DB"
             )
-    if not p.parent.exists():
-        raise StoreError(f"{p}: folder {p.parent} does not exist; create it or choose another --db")
+        if not p.parent.exists():
+            raise StoreError(f"{p}: folder {p.parent} does not exist; create it or choose another --db")
+    else:
+        _check_header(p)
+    conn = _connect(p, readonly=readonly)
     try:
-        conn = sqlite3.connect(str(p), isolation_level=None, timeout=10.0, check_same_thread=False)
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{p}: cannot open the store ({exc}); pass another path with --db") from exc
-    if version > SCHEMA_VERSION:
-        conn.close()
-        raise StoreError(
-            f"{p}: written by a newer storyline (schema {version}, this version knows {SCHEMA_VERSION}); upgrade storyline"
-        )
-    try:
-        conn.execute("PRAGMA journal_mode=WAL")
-        # NORMAL in WAL mode: a commit survives the process being killed; only a power cut can
-        # lose the last transactions. FULL would fsync every article.
+        version = _identify(p, conn, readonly=readonly)
+        if readonly and version == SCHEMA_VERSION:
+            return Store(p, conn, readonly=True)
+        if readonly:  # an older storyline store: upgrade it, then read it read-only
+            conn.close()
+            conn = _connect(p, readonly=False)
+        _set_wal(conn)
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         migrate(conn, version)
+        if int(conn.execute("PRAGMA application_id").fetchone()[0]) != APPLICATION_ID:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    except StoreError:
+        conn.close()
+        raise
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise StoreError(f"{p}: cannot use the store ({exc})") from exc
+    if readonly:
+        conn.close()
+        return Store(p, _connect(p, readonly=True), readonly=True)
     return Store(p, conn)
 
 
+def _check_header(p: Path) -> None:
+    """Refuse what is not an SQLite database, or is one of another application, before SQLite
+    opens it: nothing is written into someone else's file."""
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(100)
+    except OSError as exc:
+        raise StoreError(f"{p}: cannot read the store ({exc.strerror or exc})") from exc
+    if not head.startswith(SQLITE_MAGIC):
+        raise StoreError(
+            f"{p}: is not a storyline store (not an SQLite database); "
+            "pass another path with --db or STORYLINE_DB, the file was left unchanged"
+        )
+    app = int.from_bytes(head[68:72], "big") if len(head) >= 72 else 0
+    if app not in (0, APPLICATION_ID):
+        raise StoreError(
+            f"{p}: is an SQLite database of another application (application id {app:#x}), not "
+            "a storyline store; pass another path with --db, the file was left unchanged"
+        )
+
+
+def _connect(p: Path, *, readonly: bool) -> sqlite3.Connection:
+    try:
+        if readonly:
+            uri = p.resolve().as_uri() + "?mode=ro"
+            return sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_SECONDS,
+                                   check_same_thread=False)
+        return sqlite3.connect(str(p), isolation_level=None, timeout=BUSY_SECONDS,
+                               check_same_thread=False)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{p}: cannot open the store ({exc}); pass another path with --db") from exc
+
+
+def _identify(p: Path, conn: sqlite3.Connection, *, readonly: bool) -> int:
+    """The schema version of a storyline store (0: new); anything else -> ``StoreError``.
+
+    A store is ours by its application id, or, written before the id existed, by its tables.
+    """
+    try:
+        # One read transaction: one snapshot, even while another process creates the schema.
+        conn.execute("BEGIN")
+        try:
+            app = int(conn.execute("PRAGMA application_id").fetchone()[0])
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            tables = {
+                r[0] for r in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            }
+        finally:
+            conn.execute("COMMIT")
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{p}: cannot open the store ({exc}); pass another path with --db") from exc
+    ours = app == APPLICATION_ID or (app == 0 and version >= 1 and STORE_TABLES <= tables)
+    if not ours and (app != 0 or version != 0 or tables):
+        listed = ", ".join(sorted(tables)[:6]) or "no tables"
+        raise StoreError(
+            f"{p}: is an SQLite database but not a storyline store ({listed}); pass another "
+            "path with --db or STORYLINE_DB, the file was left unchanged"
+        )
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{p}: written by a newer storyline (schema {version}, this version knows {SCHEMA_VERSION}); upgrade storyline"
+        )
+    if readonly and not ours:
+        raise StoreError(f"{p}: is an empty database, not a storyline store yet; track articles into it first")
+    return version
+
+
+def _set_wal(conn: sqlite3.Connection) -> None:
+    """WAL mode; another process switching it or creating the schema at the same moment makes
+    SQLite answer "locked" at once (no busy wait for this pragma), so it is retried."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def migrate(conn: sqlite3.Connection, version: int, target: int = SCHEMA_VERSION) -> int:
-    """Apply migrations ``version+1 .. target``, each in one transaction with its version bump."""
+    """Apply migrations ``version+1 .. target``, each in one transaction with its version bump.
+
+    The version is read again inside each transaction: when two processes create or upgrade a
+    store at once, the second finds the work done and skips it.
+    """
     for number in range(version + 1, target + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:
+            if int(conn.execute("PRAGMA user_version").fetchone()[0]) >= number:
+                conn.execute("COMMIT")
+                continue
             for statement in _statements(MIGRATIONS[number - 1]):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {number}")
@@ -391,4 +546,15 @@ def migrate(conn: sqlite3.Connection, version: int, target: int = SCHEMA_VERSION
 
 def _statements(script: str) -> list[str]:
     # executescript() would COMMIT on its own; split so each migration stays one transaction.
-    return [s.strip() for s in script.split(";") if s.strip()]
+    # Split where SQLite says a statement is complete: a trigger body holds ";" of its own.
+    out: list[str] = []
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n\t;"):
+                out.append(pending.strip())
+            pending = ""
+    if pending.strip(" \n\t;"):
+        out.append(pending.strip())
+    return out

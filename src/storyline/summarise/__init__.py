@@ -16,7 +16,7 @@ from ..analyse.embed import SentenceVectors
 from ..errors import UsageError
 from ..models import AnalysedArticle, Citation, Claim, SummarySentence
 from ..settings import Settings
-from .candidates import Key, Summariser
+from .candidates import Key, Summariser, stack
 from .centroid import centroid
 from .corroboration import corroboration
 from .lead import lead
@@ -67,8 +67,9 @@ def summarise(
     texts = [[s.text for s in d.sentences] for d in docs]
     mats = [_matrix(d, vectors) for d in docs]
     chosen = algorithm(texts, mats, settings.words, boost=claim_boost(docs, claims), slack=SLACK)
+    matrix, keys = stack(mats)
     return [
-        SummarySentence(text=texts[d][i], citations=_citations(docs, mats, (d, i)))
+        SummarySentence(text=texts[d][i], citations=_citations(docs, matrix, keys, (d, i)))
         for d, i in reading_order(docs, chosen)
     ]
 
@@ -90,18 +91,16 @@ def _matrix(doc: AnalysedArticle, vectors: SentenceVectors) -> np.ndarray:
 
 
 def _citations(
-    docs: Sequence[AnalysedArticle], mats: Sequence[np.ndarray], key: Key
+    docs: Sequence[AnalysedArticle], matrix: np.ndarray, keys: Sequence[Key], key: Key
 ) -> tuple[Citation, ...]:
-    """The chosen sentence itself, then every near-identical sentence in the other articles."""
+    """The chosen sentence itself, then every near-identical sentence in the other articles
+    (``matrix``, ``keys``: every sentence vector of the story, as ``stack`` gives them)."""
     d, i = key
     own = docs[d].sentences[i]
     cites = [Citation(own.article, own.index)]
-    vec = mats[d][i]
-    for e, doc in enumerate(docs):
-        if e == d or not len(mats[e]):
-            continue
-        sims = mats[e] @ vec
-        for j in np.flatnonzero(sims >= CITE):
-            s = doc.sentences[int(j)]
+    for row in np.flatnonzero(matrix @ matrix[keys.index(key)] >= CITE):
+        e, j = keys[int(row)]
+        if e != d:
+            s = docs[e].sentences[j]
             cites.append(Citation(s.article, s.index))
     return tuple(cites)

@@ -53,9 +53,36 @@ class Weights:
 DEFAULT = Weights()
 
 
-def sources(vectors: Sequence[np.ndarray]) -> list[int]:
-    """Source id per document: documents that are copies of one another share an id."""
+BLOCK = 1024  # sentences per block of the similarity pass: a (BLOCK x all sentences) product
+
+
+def best_matches(vectors: Sequence[np.ndarray], block: int = BLOCK) -> np.ndarray:
+    """Best cosine of every sentence (rows in ``stack`` order) in every document (columns).
+
+    One pass over all sentence vectors at once, ``block`` rows at a time, instead of one
+    product per pair of documents (~20,000 small products for 200 articles): memory stays at
+    one block of similarities, and each block's maxima per document are one ``reduceat`` over
+    the document's contiguous columns. An empty document's column is -inf.
+    """
+    matrix, keys = stack(vectors)
+    out = np.full((len(keys), len(vectors)), -np.inf, dtype=np.float32)
+    filled = [d for d, m in enumerate(vectors) if len(m)]
+    if not filled:
+        return out
+    starts = np.cumsum([0] + [len(vectors[d]) for d in filled[:-1]])
+    for lo in range(0, len(keys), block):
+        sims = matrix[lo : lo + block] @ matrix.T
+        out[lo : lo + block, filled] = np.maximum.reduceat(sims, starts, axis=1)
+    return out
+
+
+def sources(vectors: Sequence[np.ndarray], best: np.ndarray | None = None) -> list[int]:
+    """Source id per document: documents that are copies of one another share an id.
+
+    ``best`` is ``best_matches(vectors)`` when the caller has it already.
+    """
     n = len(vectors)
+    best = best_matches(vectors) if best is None else best
     parent = list(range(n))
 
     def find(a: int) -> int:
@@ -64,38 +91,48 @@ def sources(vectors: Sequence[np.ndarray]) -> list[int]:
             a = parent[a]
         return a
 
-    for a in range(n):
-        for b in range(a + 1, n):
-            if not len(vectors[a]) or not len(vectors[b]):
-                continue
-            sims = vectors[a] @ vectors[b].T
-            # one article copies the other when most of the shorter one reappears verbatim
-            copied_a = float((sims.max(axis=1) > COPY).mean())
-            copied_b = float((sims.max(axis=0) > COPY).mean())
-            if max(copied_a, copied_b) >= COPY_SHARE:
-                parent[find(a)] = find(b)
+    # share of each document's sentences that reappear verbatim in each other document
+    copied = np.zeros((n, n))
+    at = 0
+    for d, m in enumerate(vectors):
+        if len(m):
+            copied[d] = (best[at : at + len(m)] > COPY).mean(axis=0)
+        at += len(m)
+    # one article copies the other when most of the shorter one reappears verbatim
+    for a, b in zip(*np.nonzero(np.triu(np.maximum(copied, copied.T) >= COPY_SHARE, 1)), strict=True):
+        parent[find(int(a))] = find(int(b))
     roots = {r: k for k, r in enumerate(dict.fromkeys(find(a) for a in range(n)))}
     return [roots[find(a)] for a in range(n)]
 
 
-def support(vectors: Sequence[np.ndarray], floor: float = DEFAULT.match_floor) -> list[np.ndarray]:
+def support(
+    vectors: Sequence[np.ndarray],
+    floor: float = DEFAULT.match_floor,
+    best: np.ndarray | None = None,
+    src: Sequence[int] | None = None,
+) -> list[np.ndarray]:
     """Per sentence: evidence from other independent sources, in [0, number of other sources].
 
     For each other source, the best cosine match of the sentence in that source, rescaled so
-    ``floor`` gives 0 and an identical sentence 1.
+    ``floor`` gives 0 and an identical sentence 1. ``best`` and ``src`` as from
+    ``best_matches`` and ``sources`` when the caller has them already.
     """
-    src = sources(vectors)
-    out = [np.zeros(len(m), dtype=np.float32) for m in vectors]
-    for s in set(src):
+    best = best_matches(vectors) if best is None else best
+    src = sources(vectors, best) if src is None else src
+    doc_of = np.repeat(np.arange(len(vectors)), [len(m) for m in vectors])
+    own = np.asarray(src)[doc_of]
+    total = np.zeros(len(doc_of), dtype=np.float32)
+    for s in sorted(set(src)):
         members = [d for d in range(len(vectors)) if src[d] == s and len(vectors[d])]
         if not members:
             continue
-        pool = np.vstack([vectors[d] for d in members])
-        for d in range(len(vectors)):
-            if src[d] == s or not len(vectors[d]):
-                continue
-            best = (vectors[d] @ pool.T).max(axis=1)
-            out[d] += np.clip((best - floor) / (1.0 - floor), 0.0, 1.0)
+        in_source = best[:, members].max(axis=1)
+        gain = np.clip((in_source - floor) / (1.0 - floor), 0.0, 1.0)
+        total += np.where(own == s, np.float32(0.0), gain)
+    out, at = [], 0
+    for m in vectors:
+        out.append(total[at : at + len(m)])
+        at += len(m)
     return out
 
 
@@ -151,13 +188,16 @@ def scores(
     vectors: Sequence[np.ndarray],
     boost: Mapping[Key, float] | None = None,
     weights: Weights = DEFAULT,
+    best: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Salience of every sentence, rows in ``stack`` order."""
+    """Salience of every sentence, rows in ``stack`` order. ``best`` as from ``best_matches``."""
     matrix, keys = stack(vectors)
     if not keys:
         return np.zeros(0, dtype=np.float32)
-    n_sources = len(set(sources(vectors)))
-    sup = np.concatenate(support(vectors, weights.match_floor)) / max(1, n_sources - 1)
+    best = best_matches(vectors) if best is None else best
+    src = sources(vectors, best)
+    n_sources = len(set(src))
+    sup = np.concatenate(support(vectors, weights.match_floor, best, src)) / max(1, n_sources - 1)
     # every document weighs the same in the centroid, however long it is
     means = [m.mean(axis=0) for m in vectors if len(m)]
     centroid = np.mean(means, axis=0)
@@ -195,11 +235,12 @@ def corroboration(
     matrix, keys = stack(vectors)
     if not keys:
         return []
-    salience = scores(docs, vectors, boost, weights)
+    matches = best_matches(vectors)
+    salience = scores(docs, vectors, boost, weights, matches)
     row = {k: j for j, k in enumerate(keys)}
     texts = [docs[d][i] for d, i in keys]
     concepts = [_concepts()(t) for t in texts]
-    src = sources(vectors)
+    src = sources(vectors, matches)
     weight = concept_weights(concepts, [src[d] for d, _ in keys])
     covered: set[object] = set()
     lengths = np.array([word_count(t) for t in texts])
@@ -221,7 +262,7 @@ def corroboration(
             eligible=ok,
             dependent=dependent,
             previous=previous,
-            similarity=matrix @ matrix.T,
+            vectors=matrix,
             # the same overshoot the greedy step allows (none in evaluation, which cuts)
             budget=int(words * (1 + (slack or 0.0))),
             duplicate=weights.duplicate,

@@ -39,13 +39,14 @@ def select(
     eligible: np.ndarray,
     dependent: np.ndarray,
     previous: np.ndarray,
-    similarity: np.ndarray,
+    vectors: np.ndarray,
     budget: int,
     duplicate: float,
     salience_weight: float,
 ) -> list[int] | None:
     """Row indices of the optimal set, or None when there is nothing to choose or no proven
-    optimum. ``previous[j]`` is the row of the sentence before j in its document (-1: none)."""
+    optimum. ``previous[j]`` is the row of the sentence before j in its document (-1: none);
+    ``vectors`` are the sentences' L2-normalised embeddings (near-duplicates by cosine)."""
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_matrix
 
@@ -89,7 +90,7 @@ def select(
         p = int(previous[dep])
         constraint([(int(dep), 1.0)] + ([(p, -1.0)] if p >= 0 else []), 0.0)
     ok = np.flatnonzero(eligible)
-    sims = similarity[np.ix_(ok, ok)]
+    sims = vectors[ok] @ vectors[ok].T  # the shortlist only: the whole story's would be N^2
     for a, b in zip(*np.nonzero(np.triu(sims >= duplicate, 1)), strict=True):
         constraint([(int(ok[a]), 1.0), (int(ok[b]), 1.0)], 1.0)
 

@@ -1,0 +1,204 @@
+"""How the cost of one briefing grows with the story, in CPU time:
+
+    .venv/bin/python bench/scale.py [--data ../shared/eval/timeline17-dev] [--topic bpoil]
+                                    [--sizes 5,50,200] [--slow]
+
+One story is the earliest N articles of one Timeline17 topic (dated by their folders, outlet
+from the folder name). Each size runs in a process of its own, so peak RSS is that size's and
+nothing is cached across sizes: the models load, the bundled example is briefed once to warm
+lazy imports, then the N articles are cleaned and briefed, the briefing rendered as JSON,
+Markdown and HTML, and last the bare model pass (spaCy ``nlp.pipe`` + MiniLM over the same
+sentences, caches cleared) is timed on the same input.
+
+Printed, as a Markdown table ready for the README: CPU seconds of every stage (process CPU time
+over all threads, ``time.process_time``: the machine is shared, wall time is not a fair
+measure), the pipeline against the bare pass as a ratio, the growth exponent of every stage
+between two sizes (log of the time ratio over log of the size ratio; 1.0 is linear), peak RSS
+and output sizes. ``--slow`` adds N=500 (several minutes of CPU). Targets (issue 12): ratio
+<= 1.3 at N=200, no stage above N^1.1 between N=50 and N=200.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(BENCH))
+
+from run import EXAMPLE, bare_pass, clear_caches, timeline17_articles  # noqa: E402
+
+STAGES = ("clean", "analyse", "embed", "link", "claims", "align", "check", "timeline", "summarise")
+FORMATS = ("json", "markdown", "html")
+
+
+def measure(data: Path, topic: str, n: int) -> dict[str, Any]:
+    """Brief the earliest ``n`` articles of ``topic`` and time it (runs in the child process)."""
+    from storyline.analyse.embed import load_embedder
+    from storyline.analyse.nlp import load_spacy
+    from storyline.pipeline import StageTimes, brief_articles, brief_paths, clean_articles
+    from storyline.report import render
+    from storyline.settings import Settings
+
+    clock = time.process_time
+    articles = timeline17_articles(data, n, topic)
+    if len(articles) < n:
+        raise SystemExit(f"Error: topic {topic!r} has only {len(articles)} articles, not {n}")
+    settings = Settings(progress=False)
+    load_spacy()
+    load_embedder()
+    brief_paths([str(EXAMPLE)], settings)  # lazy imports, compiled regexes, dateparser's data
+    clear_caches()
+
+    times = StageTimes(clock=clock)
+    cleaned, skipped = times.run("clean", lambda: clean_articles(articles, settings))
+    brief = brief_articles(cleaned, settings, times=times)
+    outputs: dict[str, str] = {}
+    for fmt in FORMATS:
+        outputs[fmt] = times.run(f"report:{fmt}", lambda fmt=fmt: render(brief, fmt))
+
+    sentences = [s.text for d in brief.articles for s in d.sentences]
+    bare_spacy, bare_embed = bare_pass([a.text for a in cleaned], sentences, clock)
+    return {
+        "n": n,
+        "briefed": len(brief.articles),
+        "skipped": len(skipped),
+        "sentences": len(sentences),
+        "words": sum(len(a.text.split()) for a in cleaned),
+        "seconds": times.seconds,
+        "bare_spacy": bare_spacy,
+        "bare_embed": bare_embed,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "bytes": {fmt: len(text.encode("utf-8")) for fmt, text in outputs.items()},
+        "markdown_lines": outputs["markdown"].count("\n"),
+        "entities": len(brief.entities),
+        "claims": len(brief.claims),
+        "timeline": len(brief.timeline),
+    }
+
+
+def run_size(data: Path, topic: str, n: int) -> dict[str, Any]:
+    """``measure`` in a fresh process; its last line of output is the JSON result."""
+    cmd = [sys.executable, __file__, "--data", str(data), "--topic", topic, "--child", str(n)]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"Error: the run with N={n} failed (exit code {done.returncode})")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def growth(a: float, b: float, n_a: int, n_b: int) -> str:
+    """Exponent k of t ~ N^k between two sizes."""
+    if a <= 0 or b <= 0:
+        return "–"
+    return f"{math.log(b / a) / math.log(n_b / n_a):.2f}"
+
+
+def table(results: list[dict[str, Any]], grow: tuple[int, int] | None) -> str:
+    sizes = [r["n"] for r in results]
+    head = "| CPU seconds | " + " | ".join(f"N={n}" for n in sizes)
+    head += f" | growth N={grow[0]}→{grow[1]} |" if grow else " |"
+    lines = [head, "|---" * (len(sizes) + 1 + (1 if grow else 0)) + "|"]
+
+    def row(label: str, values: list[float], fmt: str = "{:.2f}", exponent: bool = True) -> None:
+        cells = [fmt.format(v) for v in values]
+        line = f"| {label} | " + " | ".join(cells) + " |"
+        if grow:
+            if exponent:
+                a, b = values[sizes.index(grow[0])], values[sizes.index(grow[1])]
+                line += f" {growth(a, b, *grow)} |"
+            else:
+                line += " |"
+        lines.append(line)
+
+    def total(r: dict[str, Any]) -> float:
+        return sum(r["seconds"].get(s, 0.0) for s in STAGES)
+
+    def report(r: dict[str, Any]) -> float:
+        return sum(r["seconds"].get(f"report:{f}", 0.0) for f in FORMATS)
+
+    row("sentences", [r["sentences"] for r in results], "{:,}")
+    for stage in STAGES:
+        row(stage, [r["seconds"].get(stage, 0.0) for r in results])
+    row("**pipeline** (clean → summarise)", [total(r) for r in results])
+    row("bare pass: spaCy `nlp.pipe`", [r["bare_spacy"] for r in results])
+    row("bare pass: MiniLM", [r["bare_embed"] for r in results])
+    row("**bare pass**", [r["bare_spacy"] + r["bare_embed"] for r in results])
+    row("**ratio pipeline / bare pass**", [total(r) / (r["bare_spacy"] + r["bare_embed"]) for r in results],
+        exponent=False)
+    for fmt in FORMATS:
+        row(f"render {fmt}", [r["seconds"].get(f"report:{fmt}", 0.0) for r in results])
+    row("ratio incl. rendering", [(total(r) + report(r)) / (r["bare_spacy"] + r["bare_embed"]) for r in results],
+        exponent=False)
+    row("peak RSS (MB)", [r["peak_rss_mb"] for r in results], "{:,.0f}")
+    row("JSON (KB)", [r["bytes"]["json"] / 1024 for r in results], "{:,.0f}")
+    row("Markdown (KB)", [r["bytes"]["markdown"] / 1024 for r in results], "{:,.0f}")
+    row("Markdown (lines)", [r["markdown_lines"] for r in results], "{:,}")
+    row("HTML (KB)", [r["bytes"]["html"] / 1024 for r in results], "{:,.0f}")
+    counts = [f"{r['entities']:,} / {r['claims']:,} / {r['timeline']:,}" for r in results]
+    lines.append("| entities / claims / timeline entries | " + " | ".join(counts) + (" |  |" if grow else " |"))
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "eval" / "timeline17-dev",
+                        help="the timeline17-dev folder (holds InputDocs.tar.gz)")
+    parser.add_argument("--topic", default="bpoil", help="Timeline17 topic whose articles make the story")
+    parser.add_argument("--sizes", default="5,50,200", help="comma-separated story sizes in articles")
+    parser.add_argument("--slow", action="store_true", help="also N=500 (several CPU minutes)")
+    parser.add_argument("--growth", default="50,200", help="two sizes for the growth exponent")
+    parser.add_argument("--precision", choices=["auto", "fp32", "bf16"], default="auto",
+                        help="MiniLM precision for every run (sets $STORYLINE_EMBED_PRECISION)")
+    parser.add_argument("--json", type=Path, help="also write the raw measurements to this file")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if not (args.data / "InputDocs.tar.gz").is_file():
+        print(f"Error: {args.data / 'InputDocs.tar.gz'} not found; pass --data PATH/timeline17-dev",
+              file=sys.stderr)
+        return 2
+    from storyline.analyse.embed import resolve_precision
+
+    if args.child is not None:
+        print(json.dumps(measure(args.data, args.topic, args.child)))
+        return 0
+    try:
+        sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()} | ({500} if args.slow else set()))
+        first, second = (int(s) for s in args.growth.split(","))
+    except ValueError:
+        print("Error: --sizes and --growth take comma-separated whole numbers, e.g. 5,50,200", file=sys.stderr)
+        return 2
+    if not sizes or min(sizes) < 1:
+        print("Error: --sizes needs at least one size of 1 or more", file=sys.stderr)
+        return 2
+    os.environ["STORYLINE_EMBED_PRECISION"] = args.precision  # the child processes inherit it
+    grow = (first, second) if first in sizes and second in sizes and first != second else None
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"load average {os.getloadavg()[0]:.1f} at start; topic {args.topic!r}, CPU seconds, "
+          f"MiniLM {resolve_precision(args.precision)}")
+    results = []
+    for n in sizes:
+        t0 = time.perf_counter()
+        results.append(run_size(args.data, args.topic, n))
+        print(f"  N={n}: done in {time.perf_counter() - t0:.0f} s wall", file=sys.stderr)
+    print(table(results, grow))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
