@@ -41,8 +41,9 @@ EVENT_CLASSES: dict[str, tuple[str, ...]] = {
     "fall": ("fell", "fallen"),
 }  # fmt: skip
 _CLAUSE_CLASSES = frozenset(
-    {"attack", "arrest", "escape", "charge", "death", "quake", "fire", "fall", "departure"}
-)
+    {"attack", "arrest", "escape", "charge", "death", "quake", "fire", "fall", "departure",
+     "arrival", "launch", "visit"}
+)  # fmt: skip
 """Classes that must be the time's own clause (its verb or the verb's subject or object), not
 just a word near it: "handed out blankets Monday to survivors of an earthquake" does not date
 the earthquake."""
@@ -167,7 +168,9 @@ def _clause_of(s: Sentence, start: int, end: int) -> str:
         words.append(h.head)
     for c in h.children:
         if c.dep_ in ("nsubj", "nsubjpass", "dobj", "auxpass", "prt", "conj"):
-            words.extend(t for t in c.subtree if t.dep_ in ("compound", "amod") or t.i == c.i)
+            # the argument's head and its compounds ("the quake", "a pirate attack"), not its
+            # adjectives ("a fired accountant ... was arraigned Wednesday")
+            words.extend(t for t in c.subtree if (t.dep_ == "compound" and t.head.i == c.i) or t.i == c.i)
     words.sort(key=lambda t: t.i)
     return " ".join(t.text for t in words)
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..analyse.quantities import VAGUE
+from ..analyse.quantities import VAGUE, word_number
 from ..models import Quantity, Sentence
 from .values import Value, dimension, is_conversion, is_range_end, make_value
 
@@ -335,8 +335,16 @@ def _read(s: Sentence, q: Quantity, tok: Any, value: Value, doc: Any) -> Fact | 
         return fact("population", subject=_place_of_population(s, doc, tok))
     if value.dim == "count":
         casualty = _casualty(lemmas, noun_lemma)
-        if casualty:
+        if casualty and noun is not None and noun.dep_ == "conj" and noun.head.lemma_.lower() in PERSON_NOUNS:
+            return None  # "one man" in "two women and one man died": counted with the first
+        if casualty and not _breakdown(tok, noun):
+            total = _coordinated(tok, noun, value, text)
+            if total is not None:
+                v, end = total
+                return Fact(s.article, s.index, casualty, v, value_start(text, q, value), end)
             return fact(casualty)
+        if casualty:
+            return None
         if (
             noun is None
             or noun_lemma is None
@@ -449,6 +457,51 @@ def _person_before(s: Sentence, q: Quantity) -> str | None:
 def value_start(text: str, q: Quantity, value: Value) -> int:
     found = text.rfind(value.text, 0, q.end + len(value.text))
     return found if 0 <= found <= q.start else q.start
+
+
+def _coordinated(tok: Any, noun: Any, value: Value, text: str) -> tuple[Value, int] | None:
+    """ "two women and one man died": one toll of three, written as its parts."""
+    if noun is None or value.qual != "exact":
+        return None
+    parts = [c for c in noun.children if c.dep_ == "conj" and c.lemma_.lower() in PERSON_NOUNS]
+    if not parts:
+        return None
+    total = value.number
+    end = tok.idx + len(tok.text)
+    for p in parts:
+        nums = [c for c in p.children if c.dep_ == "nummod"]
+        dets = [c for c in p.children if c.dep_ == "det" and c.lower_ in ("a", "an", "one")]
+        if nums:
+            n = word_number(nums[0].text) if not nums[0].like_num or not nums[0].text.isdigit() else float(nums[0].text)
+            if n is None:
+                return None
+            total += n
+        elif dets or p.tag_ == "NN":
+            total += 1
+        else:
+            return None
+        end = max(end, p.idx + len(p.text))
+    written = text[value_start(text, _q_of(tok, value), value) : end]
+    return Value(written, total, None, "count", total, "exact"), end
+
+
+def _q_of(tok: Any, value: Value) -> Quantity:
+    return Quantity(value.text, value.number, value.unit, tok.idx, tok.idx + len(tok.text))
+
+
+def _breakdown(tok: Any, noun: Any) -> bool:
+    """ "at least three people, a man and two women, were killed": "two" counts a part of a
+    figure given just before, not the toll."""
+    h = noun if noun is not None else tok
+    for _ in range(3):
+        if h.dep_ not in ("conj", "appos") or h.head.i == h.i:
+            return False
+        h = h.head
+        if any(c.dep_ == "nummod" for c in h.children) or h.dep_ == "appos" and any(
+            c.dep_ == "nummod" for c in h.head.children
+        ):
+            return True
+    return False
 
 
 def _casualty(lemmas: dict[str, float], noun: str | None) -> str | None:
