@@ -49,9 +49,13 @@ def _assert_verbatim(docs, conflict):
 def test_miles_against_kilometers_is_a_unit_conflict(checked):
     docs, conflicts, _ = checked
     c = _with_side(conflicts, "unit", "000", "around 1,000 miles from Vladivostok")
-    assert _side(c, "000", "1,000 miles").value == "1,000 miles"
-    assert _side(c, "001", "some 1,000 kilometers from Vladivostok").value == "1,000 kilometers"
-    assert c.summary == 'Distance from Vladivostok: "1,000 miles" (000) vs "1,000 kilometers" (001)'
+    # each value as written, with its qualifier: "around" and "some" decide compatibility
+    assert _side(c, "000", "1,000 miles").value == "around 1,000 miles"
+    assert _side(c, "001", "some 1,000 kilometers from Vladivostok").value == "some 1,000 kilometers"
+    assert c.summary == (
+        'Distance from Vladivostok: "around 1,000 miles" (000) vs "some 1,000 kilometers" (001)'
+        " (the same figure in different units)"
+    )
     _assert_verbatim(docs, c)
 
 

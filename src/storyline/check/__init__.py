@@ -1,19 +1,26 @@
 """check: conflicts between sources (and inside one source), each side quoted verbatim.
 
 No contradiction model runs offline, and embeddings do not see contradictions ("on Tuesday" vs
-"on Friday" scores 0.98), so conflicts are found by rules over *related* sentence pairs:
+"on Friday" scores 0.98), so conflicts are found by rules, in two ways:
 
-- related = mentions of one aligned claim, or two sentences of one story group whose embeddings
-  are at least ``RELATED_SIMILARITY`` apart; never across story groups;
-- then, within a pair: quantities of one dimension about the same thing (shared words right after
-  the number) that disagree beyond unit conversion ("unit" when the number is the same and the
-  unit differs, else "number"); dates of the same event (event word, who, with whom, where);
-  places of the same arrival; a denial against an unhedged assertion of the same proposition;
-  different actors doing the same thing to the same object.
+- typed facts (``facts``, ``categories``): every sentence is read once into facts of a kind
+  (people killed, magnitude, distance from X, age of a person, count of villages hit, an
+  amount, the colour of a car, where a person lives, a murder or a manslaughter charge) with
+  the value as written, qualifier included. Facts are compared only within one kind and one
+  event (``events``: the story's own days or a dated background event; the person concerned;
+  the day of the clause), their values grouped by agreement (``values``: "at least 5" and "24"
+  disagree, "more than 220,000" and "at least 230,000" do not, "85 miles (135 km)" is one
+  value, one amount in three currencies is one amount). One conflict per disputed fact, its
+  sides grouped by value (``compare``);
+- links between related sentences (``related``: mentions of one aligned claim, or nearby
+  sentences of one story group): dates of the same event (weekdays compared as named, so a
+  wrong page date does not invent a conflict), places of the same arrival, a denial against an
+  unhedged assertion, different actors doing the same thing, and opposite states of one thing
+  (``states``: intact vs destroyed, well vs ill equipped). Conflicts are the connected groups
+  of strong links; a weak link only adds a side to such a group.
 
-A pair's link is *strong* when the disagreement is plain, *weak* when it is only partial (a
-"Tuesday or Wednesday" against "Tuesday", an undated arrival against a dated one). Conflicts are
-the connected groups of strong links; a weak link only adds a side to such a group.
+Everything read from a sentence is read once per sentence (facts, states, dated events,
+arrivals, denials); pairs are only formed within a kind of fact or between related sentences.
 """
 
 from __future__ import annotations
@@ -35,12 +42,25 @@ from .actors import (
     same_act_words,
 )
 from .assemble import assemble
-from .dates import DATELINE, EVENT_CLASSES, MAX_DAYS_APART, REPORTING, REPORTING_AHEAD, date_links
-from .denial import CANON, DENIAL, HEDGES, NEGATION, denial_links
+from .categories import sentence_categories
+from .compare import fact_conflicts
+from .dates import (
+    DATELINE,
+    EVENT_CLASSES,
+    MAX_DAYS_APART,
+    REPORTING,
+    REPORTING_AHEAD,
+    date_links,
+    dated_events,
+)
+from .denial import CANON, DENIAL, HEDGES, NEGATION, denial_links, reading
+from .events import StoryFrames
+from .facts import Fact, sentence_facts
 from .links import Key, Link
-from .numbers import MAX_RATIO, TOLERANCE, quantity_links, unit_of
-from .places import ARRIVAL, PLACE_NAMES, broad_places, place_links, place_names
+from .places import ARRIVAL, PLACE_NAMES, arrivals, broad_places, place_links, place_names
 from .related import NEIGHBOURS, RELATED_SIMILARITY, related_pairs
+from .states import State, sentence_states, state_links
+from .values import Rates
 
 # The names check.py exported before it became a package, still importable from here.
 __all__ = [
@@ -53,18 +73,15 @@ __all__ = [
     "EVENT_CLASSES",
     "HEDGES",
     "MAX_DAYS_APART",
-    "MAX_RATIO",
     "NEGATION",
     "NEIGHBOURS",
     "RELATED_SIMILARITY",
     "REPORTING",
     "REPORTING_AHEAD",
-    "TOLERANCE",
     "Key",
     "broad_places",
     "find_conflicts",
     "place_names",
-    "unit_of",
 ]
 
 
@@ -82,12 +99,13 @@ def find_conflicts(
     group_of = {a: k for k, g in enumerate(groups) for a in g}
     for d in docs:
         group_of.setdefault(d.article.id, len(group_of) + 1000)
-    pairs = related_pairs(docs, claims, vectors, group_of)
-    links: list[Link] = []
-    actor_pairs: list[tuple[Sentence, Sentence]] = []
     by_group: dict[int, list[AnalysedArticle]] = defaultdict(list)
     for d in docs:
         by_group[group_of[d.article.id]].append(d)
+    stories = {g: StoryContext(ds) for g, ds in by_group.items()}
+    pairs = related_pairs(docs, claims, vectors, group_of)
+    links: list[Link] = []
+    actor_pairs: list[tuple[Sentence, Sentence]] = []
     broad = {g: broad_places(ds) for g, ds in by_group.items()}
     PLACE_NAMES.names = place_names(docs)
     post_days = {
@@ -96,17 +114,43 @@ def find_conflicts(
         for s in d.sentences
         if s.post is not None
     }
+    # Per-sentence readings, made once per sentence; a pair is only looked at by the rules
+    # both of its sentences could take part in.
+    memo: dict[tuple[str, Key], object] = {}
+    dated: set[Key] = set()
+    arriving: set[Key] = set()
+    denying: set[Key] = set()
+    asserting: set[Key] = set()
+    acting: set[Key] = set()
+    for key, s in sentences.items():
+        b = broad[group_of[s.article]]
+        if dated_events(s, b, memo):
+            dated.add(key)
+        if arrivals(s, b, post_days, memo):
+            arriving.add(key)
+        r = reading(s, memo)
+        if r.denial is not None:
+            denying.add(key)
+        if r.asserts:
+            asserting.add(key)
+        if could_act(s):
+            acting.add(key)
     for k1, k2 in sorted(pairs):
         s1, s2 = sentences[k1], sentences[k2]
+        story = stories[group_of[s1.article]]
         b = broad[group_of[s1.article]]
-        links += quantity_links(s1, s2)
-        links += date_links(s1, s2, b)
-        links += place_links(s1, s2, b, post_days)
-        links += denial_links(s1, s2)
+        if k1 in dated and k2 in dated:
+            for ln in date_links(s1, s2, b, memo):
+                if story.same_event(k1, k2):
+                    links.append(ln)
+        if k1 in arriving and k2 in arriving:
+            links += place_links(s1, s2, b, post_days, memo)
+        if (k1 in denying and k2 in asserting) or (k2 in denying and k1 in asserting):
+            links += denial_links(s1, s2, memo)
         if (
-            s1.text != s2.text
-            and could_act(s1)
-            and could_act(s2)
+            k1 in acting
+            and k2 in acting
+            and s1.text != s2.text
             and has_vector(vectors, k1)
             and has_vector(vectors, k2)
             and float(vectors[k1] @ vectors[k2]) >= ACTOR_SIMILARITY
@@ -117,8 +161,18 @@ def find_conflicts(
         acts = parse_acts({(s.article, s.index): s for pair in actor_pairs for s in pair})
         for s1, s2 in actor_pairs:
             links += actor_links(s1, s2, acts)
+    for story in stories.values():
+        links += story.state_links()
 
-    conflicts = assemble(links, sentences, docs)
+    conflicts = [
+        c
+        for c in assemble(links, sentences, docs)
+        # a disagreement inside one article only is no conflict between sources (unless the
+        # story has only that article)
+        if len({side.article for side in c.sides}) > 1 or len(by_group[group_of[c.sides[0].article]]) == 1
+    ]
+    for story in stories.values():
+        conflicts += story.fact_conflicts()
     contested = {(side.article, side.sentence) for c in conflicts for side in c.sides}
     checked = [
         replace(c, status="contested")
@@ -127,3 +181,67 @@ def find_conflicts(
         for c in claims
     ]
     return conflicts, checked
+
+
+class StoryContext:
+    """What check reads once per sentence of one story: its parse, typed facts and states,
+    and the story's event frames (who, when) that decide which mentions are of one event."""
+
+    def __init__(self, docs: Sequence[AnalysedArticle]) -> None:
+        from ..analyse.nlp import parse
+
+        self.docs = list(docs)
+        sentences = [s for d in docs for s in d.sentences]
+        keys = [(s.article, s.index) for s in sentences]
+        self.parses = dict(zip(keys, parse([s.text for s in sentences]), strict=True))
+        self.facts: list[Fact] = []
+        self.states: list[State] = []
+        for s, key in zip(sentences, keys, strict=True):
+            doc = self.parses[key]
+            self.facts.extend(sentence_facts(s, doc))
+            self.facts.extend(sentence_categories(s, doc))
+            self.states.extend(sentence_states(s, doc))
+        self.frames = StoryFrames(docs, self.facts, self.parses)
+        self.rates = Rates(
+            (f.value.unit or "", f.value.base, unit or "", base)
+            for f in self.facts
+            if f.value.dim == "money"
+            for base, unit in f.value.alts
+        )
+        self._people: dict[Key, frozenset[str]] = {}
+
+    def people(self, key: Key) -> frozenset[str]:
+        if key not in self._people:
+            self._people[key] = self.frames.sentence_persons(key)
+        return self._people[key]
+
+    def same_event(self, a: Key, b: Key) -> bool:
+        """Two sentences may date one event: neither tells of another event ("another robbery
+        on Sunday night"), and they concern the same people, or both no one in particular
+        ("A 36-year-old man died on Friday" and "Robert Buckley, 32, died on Saturday" do not)."""
+        if self.frames.cue.get(a) or self.frames.cue.get(b):
+            return False
+        pa, pb = self.people(a), self.people(b)
+        return bool(pa & pb) or not (pa or pb)
+
+    def fact_conflicts(self) -> list[Conflict]:
+        if not self.facts:
+            return []
+        return fact_conflicts(self.facts, self.frames, self.docs, self.rates)
+
+    def state_links(self) -> list[Link]:
+        """Opposite states of one thing, compared only within states that share a word."""
+        index: dict[tuple[str, str], list[State]] = defaultdict(list)
+        for st in self.states:
+            for w in st.nouns | st.names or {"*"}:
+                index[(st.what, w)].append(st)
+        seen: set[tuple[Key, Key]] = set()
+        out: list[Link] = []
+        for bucket in index.values():
+            for i, x in enumerate(bucket):
+                for y in bucket[i + 1 :]:
+                    if x.key[0] == y.key[0] or x.good == y.good or (x.key, y.key) in seen:
+                        continue
+                    seen.add((x.key, y.key))
+                    out += state_links([x], [y], (self.people(x.key), self.people(y.key)))
+        return out

@@ -84,7 +84,10 @@ def _acts(s: Sentence, doc: Any) -> list[_Act]:
     for tok in doc:
         if tok.pos_ != "VERB" or tok.lemma_.lower() in COMMUNICATION:
             continue
-        subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+        # the doer: an active subject, or the agent of a passive ("was placed ... by the team");
+        # a passive subject is the one acted on ("Thomas was placed on injured reserve")
+        subj = [c for c in tok.children if c.dep_ == "nsubj"]
+        subj += [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
         if not subj:
             continue
         span = doc[subj[0].left_edge.i : subj[0].right_edge.i + 1]

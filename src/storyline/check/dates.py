@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ..analyse.temporal import weekday_of
 from ..models import Sentence, TimeExpression
 from .actors import name_tokens
 from .links import Key, Link
@@ -28,7 +29,24 @@ EVENT_CLASSES: dict[str, tuple[str, ...]] = {
     "departure": ("left", "leave", "leaves", "depart"),
     "launch": ("fired", "fires", "launch"),
     "visit": ("visit",),
-}
+    # general news events (a weekday given to one of these is compared across sources)
+    "attack": ("attack", "foil", "thwart", "raid", "ambush", "bombing", "blast", "explosion",
+               "shooting", "stormed", "rammed", "robbed", "robbery", "heist", "hijack"),
+    "arrest": ("arrest", "detained", "apprehended", "taken into custody"),
+    "escape": ("escape",),
+    "charge": ("was charged", "were charged", "indicted", "arraigned"),
+    "death": ("died", "was killed", "were killed"),
+    "quake": ("earthquake", "quake struck", "quake hit", "tremor"),
+    "fire": ("fire broke out", "caught fire", "blaze"),
+    "fall": ("fell", "fallen"),
+}  # fmt: skip
+_CLAUSE_CLASSES = frozenset(
+    {"attack", "arrest", "escape", "charge", "death", "quake", "fire", "fall", "departure",
+     "arrival", "launch", "visit"}
+)  # fmt: skip
+"""Classes that must be the time's own clause (its verb or the verb's subject or object), not
+just a word near it: "handed out blankets Monday to survivors of an earthquake" does not date
+the earthquake."""
 _SAYING = (
     r"(said|says|reported|reports|told|announced|confirmed|added|stated|noted|quoted|described|"
     r"warned|claimed|wrote|according to)"
@@ -47,6 +65,9 @@ class _DatedEvent:
     classes: frozenset[str]
     values: tuple[str, ...]
     text: str  # the time expression(s) as written
+    weekdays: frozenset[int]  # the weekdays the expressions name (robust to a wrong page date)
+    relative: bool  # "yesterday", "today": only as good as the page's own date
+    named: bool  # names a weekday ("on Friday")
     subjects: frozenset[str]
     partners: frozenset[str]
     places: frozenset[str]
@@ -79,6 +100,9 @@ def _events(s: Sentence, broad: set[str]) -> list[_DatedEvent]:
             if said and said.start() < _first_cue(ahead):
                 classes = set()  # "On Sept. 4, the Times reported that ...": a report's date
         prev_end = end
+        if classes & _CLAUSE_CLASSES:
+            own = _clause_of(s, start, end)
+            classes = {c for c in classes if c not in _CLAUSE_CLASSES or _classes(own) & {c}}
         if not classes:
             continue
         subjects: set[str] = set()
@@ -103,6 +127,9 @@ def _events(s: Sentence, broad: set[str]) -> list[_DatedEvent]:
                 frozenset(classes),
                 tuple(sorted({t.value for t in g})),
                 s.text[start:end],
+                frozenset(w for t in g if (w := _weekday(t)) is not None),
+                all(t.relative and weekday_of(t.text) is None for t in g),
+                any(weekday_of(t.text) is not None for t in g),
                 frozenset(subjects),
                 frozenset(partners),
                 frozenset(places),
@@ -110,6 +137,56 @@ def _events(s: Sentence, broad: set[str]) -> list[_DatedEvent]:
             )
         )
     return out
+
+
+def dated_events(s: Sentence, broad: set[str], memo: dict[tuple[str, Key], object] | None) -> list[_DatedEvent]:
+    """The dated events of a sentence, read once per sentence when a memo is given."""
+    if memo is None:
+        return _events(s, broad)
+    key = ("date", (s.article, s.index))
+    if key not in memo:
+        memo[key] = _events(s, broad)
+    return memo[key]  # type: ignore[return-value]
+
+
+def _clause_of(s: Sentence, start: int, end: int) -> str:
+    """The words of the clause a time expression belongs to: its verb with its subject and
+    object ("foiled ... attack", "the quake struck")."""
+    from ..analyse.nlp import parse
+
+    doc = parse([s.text])[0]
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return ""
+    h = span.root
+    for _ in range(8):
+        if (h.pos_ in ("VERB", "AUX") and h.dep_ not in ("acl", "amod")) or h.head.i == h.i:
+            break  # "the Navy patrolling the Gulf on Thursday thwarted ...": "thwarted"
+        h = h.head
+    words = [h]
+    if h.dep_ == "relcl":  # "the quake, which struck on Sunday": the quake
+        words.append(h.head)
+    for c in h.children:
+        if c.dep_ in ("nsubj", "nsubjpass", "dobj", "auxpass", "prt", "conj"):
+            # the argument's head and its compounds ("the quake", "a pirate attack"), not its
+            # adjectives ("a fired accountant ... was arraigned Wednesday")
+            words.extend(t for t in c.subtree if (t.dep_ == "compound" and t.head.i == c.i) or t.i == c.i)
+    words.sort(key=lambda t: t.i)
+    return " ".join(t.text for t in words)
+
+
+def _weekday(t: TimeExpression) -> int | None:
+    """The weekday an expression names, or the weekday of an absolute date ("December 19,
+    2005" was a Monday); None for a relative day ("yesterday")."""
+    named = weekday_of(t.text)
+    if named is not None:
+        return named
+    if not t.relative and t.precision == "day":
+        try:
+            return dt.date.fromisoformat(t.value).weekday()
+        except ValueError:
+            return None
+    return None
 
 
 def _cue_re(cue: str) -> str:
@@ -142,10 +219,12 @@ def _days_apart(a: str, b: str) -> int | None:
         return None
 
 
-def date_links(s1: Sentence, s2: Sentence, broad: set[str]) -> list[Link]:
+def date_links(
+    s1: Sentence, s2: Sentence, broad: set[str], memo: dict[tuple[str, Key], object] | None = None
+) -> list[Link]:
     out = []
-    for e1 in _events(s1, broad):
-        for e2 in _events(s2, broad):
+    for e1 in dated_events(s1, broad, memo):
+        for e2 in dated_events(s2, broad, memo):
             if not (e1.classes & e2.classes):
                 continue
             if e1.subjects and e2.subjects and not (e1.subjects & e2.subjects):
@@ -156,10 +235,26 @@ def date_links(s1: Sentence, s2: Sentence, broad: set[str]) -> list[Link]:
                 continue  # arriving at Khasan and at the cosmodrome are two events
             if "arrival" in e1.classes & e2.classes and e1.all_places != e2.all_places:
                 continue  # crossing into Russia on Tuesday, reaching the cosmodrome on Wednesday
-            if set(e1.values) == set(e2.values):
-                continue
+            if e1.relative or e2.relative:
+                continue  # "yesterday" depends on the page's date, often itself uncertain
             gaps = [_days_apart(a, b) for a in e1.values for b in e2.values]
             if any(g is None or g > MAX_DAYS_APART for g in gaps):
+                continue
+            if (
+                (e1.named or e2.named)
+                and e1.weekdays
+                and e2.weekdays
+                and len(e1.weekdays) == len(e1.values)
+                and len(e2.weekdays) == len(e2.values)
+            ):
+                # both name weekdays: compare the days named, not dates resolved from page dates
+                if e1.weekdays == e2.weekdays:
+                    continue
+                strong = not (e1.weekdays & e2.weekdays)
+                topic = "Date of the " + sorted(e1.classes & e2.classes)[0]
+                out.append(Link("date", topic, e1.key, e2.key, e1.text, e2.text, strong))
+                continue
+            if set(e1.values) == set(e2.values):
                 continue
             strong = not (set(e1.values) & set(e2.values))
             topic = "Date of the " + sorted(e1.classes & e2.classes)[0]

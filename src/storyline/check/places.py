@@ -65,11 +65,15 @@ def _arrivals(s: Sentence, broad: set[str], post_day: str | None = None) -> list
 
 
 def place_links(
-    s1: Sentence, s2: Sentence, broad: set[str], post_days: dict[Key, str | None]
+    s1: Sentence,
+    s2: Sentence,
+    broad: set[str],
+    post_days: dict[Key, str | None],
+    memo: dict[tuple[str, Key], object] | None = None,
 ) -> list[Link]:
     out = []
-    for a1 in _arrivals(s1, broad, post_days.get((s1.article, s1.index))):
-        for a2 in _arrivals(s2, broad, post_days.get((s2.article, s2.index))):
+    for a1 in arrivals(s1, broad, post_days, memo):
+        for a2 in arrivals(s2, broad, post_days, memo):
             if a1.place.lower() == a2.place.lower():
                 continue
             if _contains(a1.place, a2.place) or _contains(a2.place, a1.place):
@@ -92,6 +96,17 @@ def place_links(
                 )
             )
     return out
+
+
+def arrivals(
+    s: Sentence, broad: set[str], post_days: dict[Key, str | None], memo: dict[tuple[str, Key], object] | None
+) -> list[_Arrival]:
+    key = (s.article, s.index)
+    if memo is None:
+        return _arrivals(s, broad, post_days.get(key))
+    if ("place", key) not in memo:
+        memo[("place", key)] = _arrivals(s, broad, post_days.get(key))
+    return memo[("place", key)]  # type: ignore[return-value]
 
 
 def _contains(a: str, b: str) -> bool:

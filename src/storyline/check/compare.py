@@ -1,0 +1,363 @@
+"""Fact conflicts: one conflict per disputed fact of one event, its sides grouped by value.
+
+Facts are blocked by attribute (and by what they are the worth or the count of), so only facts
+of one kind are ever compared: the work grows with the facts of each kind, not with the square
+of the story's sentences. Within a block, facts are gathered into events (``events.compatible``
+frames; a fact that could belong to two events is left out), and within an event the values
+are grouped by agreement. Two or more groups, carried by different articles, are a conflict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ..align import stable_id
+from ..models import AnalysedArticle, Conflict, ConflictKind, ConflictSide
+from .events import Frame, StoryFrames, compatible
+from .facts import CASUALTIES, Fact, label, place_key
+from .values import Rates, Value, agree, same_number_other_unit
+
+MAX_SPREAD = {"count": 10.0}
+DEFAULT_SPREAD = 4.0
+"""Two figures further apart than this factor are about different things, not one disputed
+fact (a toll of 10 against last year's 26,000; 79 miles to the border against 1,000 miles to
+the launch site). Counts spread more: an early toll of 3 against a later 10 is one fact."""
+_NEEDS_SUBJECT = ("age", "population")
+
+
+@dataclass
+class _Event:
+    frame: Frame
+    subject: str | None
+    facts: list[Fact] = field(default_factory=list)
+    frames: list[Frame] = field(default_factory=list)
+    given: set[str] = field(default_factory=set)  # given names of the person ("robert")
+
+
+def fact_conflicts(
+    facts: Sequence[Fact], frames: StoryFrames, docs: Sequence[AnalysedArticle], rates: Rates
+) -> list[Conflict]:
+    blocks: dict[tuple[str, bool, str | None, str | None], list[Fact]] = defaultdict(list)
+    places = _place_descriptors(docs)
+    texts = [" ".join(s.text for s in d.sentences).lower() for d in docs]
+    containers = _containers(docs)
+    for f in facts:
+        subject = f.subject
+        if f.attribute in ("age", "residence", "charge") and subject:
+            subject = frames.canonical.get(subject, subject)
+        if f.attribute == "residence" and f.value.category and (
+            _broad(f.value.category, texts) or f.value.category in containers
+        ):
+            continue  # "of Queens" does not contradict "in South Ozone Park" in a Queens story
+        if f.attribute in _NEEDS_SUBJECT and not subject:
+            continue
+        if f.attribute == "population" and subject in places:
+            subject = places[subject]
+        f = _with_subject(f, subject)
+        blocks[(f.attribute, f.cumulative, f.scope, f.item)].append(f)
+    several = len({d.article.id for d in docs}) > 1
+    out: list[Conflict] = []
+    for (attribute, _cum, _scope, _item), block in sorted(blocks.items(), key=lambda kv: str(kv[0])):
+        if len({f.article for f in block}) < (2 if several else 1):
+            continue
+        if attribute.startswith(("count:", "money")) and _distributive(block, rates):
+            continue
+        for event in _events(block, frames, rates):
+            conflict = _conflict(attribute, event, rates, docs, several)
+            if conflict is not None:
+                out.append(conflict)
+    return out
+
+
+def _containers(docs: Sequence[AnalysedArticle]) -> set[str]:
+    """Places the story writes as holding another ("Melbourne, Australia", "Baytown, Texas")."""
+    out = set()
+    for d in docs:
+        for s in d.sentences:
+            ents = [e for e in s.entities if e.label in ("GPE", "LOC")]
+            for a, b in zip(ents, ents[1:], strict=False):
+                if s.text[a.end : b.start] in (", ", " , "):
+                    out.add(place_key(b.text))
+    return out
+
+
+def _broad(place: str, texts: list[str]) -> bool:
+    """A place most of the story's articles name is its setting, holding the narrower ones."""
+    return sum(place in t for t in texts) * 2 >= len(texts)
+
+
+def _with_subject(f: Fact, subject: str | None) -> Fact:
+    if subject == f.subject:
+        return f
+    return Fact(**{**f.__dict__, "subject": subject})
+
+
+def _place_descriptors(docs: Sequence[AnalysedArticle]) -> dict[str, str]:
+    """ "island" -> "qeshm" when the story writes "Qeshm island" (the most frequent such name)."""
+    seen: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for d in docs:
+        for s in d.sentences:
+            for e in s.entities:
+                if e.label not in ("GPE", "LOC", "FAC"):
+                    continue
+                words = e.text.split()
+                after = re.match(r"\s+([a-z]+)", s.text[e.end :])
+                before = re.search(r"\b([a-z]+)\s+of\s+$", s.text[: e.start])
+                name = " ".join(w for w in words if w.lower() not in ("island", "city", "town")).lower()
+                for desc in [w.lower() for w in words[1:] if w.lower() in ("island", "city", "town")] + [
+                    m.group(1) for m in (after, before) if m
+                ]:
+                    seen[desc][name] += 1
+    return {desc: max(names, key=lambda n: names[n]) for desc, names in seen.items()}
+
+
+def _specificity(f: Fact, fr: Frame) -> tuple[int, int, int]:
+    return (int(fr.own_time), len(fr.persons), int(f.subject is not None))
+
+
+def _events(block: list[Fact], frames: StoryFrames, rates: Rates) -> list[_Event]:
+    framed = [(f, frames.frame(f)) for f in block]
+    framed.sort(key=lambda x: _specificity(*x), reverse=True)
+    events: list[_Event] = []
+    for f, fr in framed:
+        fits = [e for e in events if _fits(e, f, fr)]
+        if not fits:
+            events.append(_Event(fr, f.subject, [f], [fr], {f.given} if f.given else set()))
+            continue
+        if len(fits) > 1:
+            scored = sorted(fits, key=lambda e: _affinity(e, f, fr), reverse=True)
+            if _affinity(scored[0], f, fr) == _affinity(scored[1], f, fr):
+                continue  # could be either event: leave it out
+            fits = scored[:1]
+        e = fits[0]
+        e.facts.append(f)
+        e.frames.append(fr)
+        if f.given:
+            e.given.add(f.given)
+        e.frame = Frame(
+            _specific_era(e.frame.era, fr.era),
+            e.frame.persons or fr.persons,
+            e.frame.day or fr.day,
+            e.frame.own_time or fr.own_time,
+            e.frame.names | fr.names,
+        )
+        e.subject = e.subject or f.subject
+    return events
+
+
+def _distributive(block: list[Fact], rates: Rates) -> bool:
+    """A count or an amount that one sentence gives twice with different figures ("$160
+    million from the Nationals, $184 million from the Red Sox", "11 rebounds ... 7 rebounds")
+    is given per team, player or item: across sources, different figures are then no conflict."""
+    by_sentence: dict[tuple[str, int], list[Fact]] = defaultdict(list)
+    for f in block:
+        by_sentence[f.key].append(f)
+    return any(
+        not agree(a.value, b.value, rates)
+        for facts in by_sentence.values()
+        for i, a in enumerate(facts)
+        for b in facts[i + 1 :]
+    )
+
+
+def _ages_agree(a: Fact, b: Fact, dates: dict[str, str | None]) -> bool:
+    """Two ages of one person agree when a birthday can fall between the dates they are given
+    as of (26, then 27 nine months later); without dates, only the same age agrees."""
+    da, db = dates.get(a.article), dates.get(b.article)
+    gap = 0.0
+    if da and db:
+        try:
+            gap = (dt.date.fromisoformat(db[:10]) - dt.date.fromisoformat(da[:10])).days / 365.25
+        except ValueError:
+            gap = 0.0
+    diff = b.value.number - a.value.number
+    if abs(gap) < 0.25:  # a few days or weeks apart: a birthday in between is not likely
+        return diff == 0
+    return math.floor(gap) <= diff <= math.ceil(gap)
+
+
+def _specific_era(a: str | None, b: str | None) -> str | None:
+    """Of two compatible eras, the more telling one ("2003-12" over "2003", a date over "other")."""
+    if a is None or b is None:
+        return a or b
+    if a.startswith("other:"):
+        return b
+    if b.startswith("other:"):
+        return a
+    return a if len(a) >= len(b) else b
+
+
+def _fits(e: _Event, f: Fact, fr: Frame) -> bool:
+    if f.attribute.startswith(("count:", "distance:")):
+        if f.subject != e.subject:
+            return False  # "seven bullets entered" and "loaded with four bullets": two counts;
+            # where a place is and where a person was seen are two distances
+    elif f.subject and e.subject and f.subject != e.subject:
+        return False
+    if f.given and e.given and f.given not in e.given:
+        return False  # "Jeremy Ortiz, 17" is not "Deputy Jerry Ortiz, 35"'s age
+    if not compatible(e.frame, fr):
+        return False
+    if e.frame.persons and fr.persons and not (e.frame.persons >= fr.persons or fr.persons >= e.frame.persons):
+        return False  # a fact about two people is not one person's
+    base = _base(f.value)
+    spread = MAX_SPREAD.get(f.value.dim, DEFAULT_SPREAD)
+    if base > 0:
+        for other in e.facts:
+            ob = _base(other.value)
+            if ob > 0 and max(base, ob) / min(base, ob) > spread:
+                return False
+    return True
+
+
+def _base(v: Value) -> float:
+    return v.base
+
+
+def _affinity(e: _Event, f: Fact, fr: Frame) -> tuple[int, int, int, int, float]:
+    """Which of several possible events a fact most likely belongs to; an unqualified figure
+    goes with the event most sources talk about (a magnitude with no quake word is the main
+    quake's, not an aftershock's)."""
+    return (
+        len(e.frame.persons & fr.persons),
+        int(e.frame.era == fr.era and fr.era is not None),
+        int(bool(f.subject) and f.subject == e.subject),
+        len({x.article for x in e.facts}),
+        -min(abs(math.log(max(_base(f.value), 1e-9) / max(_base(x.value), 1e-9))) for x in e.facts),
+    )
+
+
+def _value_groups(facts: list[Fact], same: Callable[[Fact, Fact], bool]) -> list[list[Fact]]:
+    """Facts grouped by agreeing values. Exact figures first (two that agree are one value);
+    then qualified ones, the most repeated first: each joins the one group it fits entirely,
+    is left out when it fits several ("about 6.0" between 5.9 and 6.1, "more than 100,000"
+    beside 120,000 and 200,000), and stands on its own when it fits none. Vague words
+    ("dozens") come last and never stand on their own."""
+    exact = [f for f in facts if f.value.qual == "exact"]
+    counts: dict[float, int] = defaultdict(int)
+    for f in facts:
+        counts[f.value.base] += 1
+    qualified = sorted(
+        (f for f in facts if f.value.qual not in ("exact", "vague")),
+        key=lambda f: -counts[f.value.base],
+    )
+    vague = [f for f in facts if f.value.qual == "vague"]
+    groups: list[list[Fact]] = []
+    for f in exact:
+        joined = [g for g in groups if any(same(f, o) for o in g)]
+        if not joined:
+            groups.append([f])
+            continue
+        first = joined[0]
+        first.append(f)
+        for g in joined[1:]:  # f bridges them: one value after all
+            first.extend(g)
+            groups.remove(g)
+    for f in qualified + vague:
+        fits = [g for g in groups if all(same(f, o) for o in g)]
+        if len(fits) == 1:
+            fits[0].append(f)
+        elif not fits and f.value.qual != "vague":
+            groups.append([f])
+    return groups
+
+
+def _conflict(
+    attribute: str, event: _Event, rates: Rates, docs: Sequence[AnalysedArticle], several: bool
+) -> Conflict | None:
+    if attribute == "age":
+        dates = {d.article.id: d.article.published for d in docs}
+        groups = _value_groups(event.facts, lambda a, b: _ages_agree(a, b, dates))
+    else:
+        groups = _value_groups(event.facts, lambda a, b: agree(a.value, b.value, rates))
+    if len(groups) < 2:
+        return None
+    articles = [{f.article for f in g} for g in groups]
+    if several:
+        # a disagreement between sentences of one article only is not a conflict between sources
+        if not any(a - b or b - a for i, a in enumerate(articles) for b in articles[i + 1 :]) or len(
+            set().union(*articles)
+        ) < 2:
+            return None
+    groups.sort(key=lambda g: (-len({f.article for f in g}), min(_order(docs, f) for f in g)))
+    kind = _kind(groups)
+    sides: list[ConflictSide] = []
+    seen = set()
+    by_key = {(s.article, s.index): s.text for d in docs for s in d.sentences}
+    for g in groups:
+        for f in sorted(g, key=lambda f: _order(docs, f)):
+            k = (f.article, f.sentence, f.value.text)
+            if k in seen:
+                continue
+            seen.add(k)
+            sides.append(ConflictSide(f.article, f.sentence, by_key[f.key], f.value.text))
+    topic = _topic(attribute, event)
+    summary = f"{topic}: " + " vs ".join(_group_text(g, attribute, docs) for g in groups)
+    if kind == "unit":
+        summary += " (the same figure in different units)"
+    return Conflict(
+        id=stable_id("x-", [kind, attribute] + [f"{s.article}:{s.sentence}:{s.value}" for s in sides]),
+        kind=kind,
+        summary=summary,
+        sides=tuple(sides),
+    )
+
+
+def _order(docs: Sequence[AnalysedArticle], f: Fact) -> tuple[int, int]:
+    ids = [d.article.id for d in docs]
+    return (ids.index(f.article) if f.article in ids else len(ids), f.sentence)
+
+
+_KIND_OF: dict[str, ConflictKind] = {"residence": "place", "charge": "other", "colour": "other"}
+
+
+def _kind(groups: list[list[Fact]]) -> ConflictKind:
+    head = groups[0][0].attribute.split(":")[0]
+    if head in _KIND_OF:
+        return _KIND_OF[head]
+    values = [g[0].value for g in groups]
+    if any(v.base == 0 and v.dim == "count" for v in values) and any(v.base > 0 for v in values):
+        return "denial"
+    pairs = [(a, b) for i, a in enumerate(values) for b in values[i + 1 :]]
+    if pairs and all(same_number_other_unit(a, b) for a, b in pairs):
+        return "unit"
+    return "number"
+
+
+def _topic(attribute: str, event: _Event) -> str:
+    name = label(attribute)
+    if attribute.startswith("count:") and event.subject:
+        verbs = {"damage": "hit", "seize": "seized", "send": "sent", "sight": "sighted"}
+        name += " " + verbs.get(event.subject, event.subject)
+    bits = []
+    shared = [fr.persons for fr in event.frames if fr.persons]
+    common = frozenset.intersection(*shared) if shared else frozenset()
+    if attribute == "age" or attribute == "population":
+        bits.append(event.subject.title() if event.subject else "")
+    elif common:
+        bits.append(", ".join(sorted(p.title() for p in common)))
+    if event.frame.era and not event.frame.era.startswith("other:"):
+        bits.append(f"the event of {event.frame.era}")
+    elif event.frame.era:
+        bits.append("an earlier event")
+    bits = [b for b in bits if b]
+    return name + (f" ({'; '.join(bits)})" if bits else "")
+
+
+def _group_text(g: list[Fact], attribute: str, docs: Sequence[AnalysedArticle]) -> str:
+    shown = g[0].value.text
+    articles: list[str] = []
+    for f in sorted(g, key=lambda f: _order(docs, f)):
+        if f.article not in articles:
+            articles.append(f.article)
+    text = f'"{shown}" ({", ".join(articles)})'
+    if attribute.split(":")[0] in CASUALTIES:  # a toll changes: say when each figure was given
+        dates = sorted({d.article.published for d in docs if d.article.id in articles and d.article.published})
+        if dates:
+            text += f" as of {dates[0]}" if len(dates) == 1 else f" as of {dates[0]} to {dates[-1]}"
+    return text
