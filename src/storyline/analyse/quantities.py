@@ -68,12 +68,13 @@ _CLOCK_AFTER = re.compile(
     r"block\b)",  # "about 3 p. m.", "3: 10", "the 12000 block of East 223rd Street"
     re.I,
 )
-_MONTH_BEFORE = re.compile(
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s*$", re.I
+# a month's name or abbreviation as a whole word: "married 19 wives" is no "Mar 19"
+_MONTHS = (
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
 )
-_MONTH_AFTER = re.compile(
-    r"^(?:st|nd|rd|th)?,?\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I
-)
+_MONTH_BEFORE = re.compile(_MONTHS + r"\.?,?\s*$", re.I)
+_MONTH_AFTER = re.compile(r"^(?:st|nd|rd|th)?,?\s*(?:of\s+)?" + _MONTHS, re.I)
 _MODEL_BEFORE = re.compile(r"\b[A-Z]{2,4}[\s-]$")  # "AK 47", "AK-47", "F-16", "MH 370"
 _NOUN_AFTER = re.compile(
     r"^[\s-]+(?:[A-Za-z][\w’'-]*\s+){0,2}"

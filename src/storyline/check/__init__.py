@@ -59,6 +59,7 @@ from .facts import Fact, sentence_facts
 from .links import Key, Link
 from .places import ARRIVAL, PLACE_NAMES, arrivals, broad_places, place_links, place_names
 from .related import NEIGHBOURS, RELATED_SIMILARITY, related_pairs
+from .scene import PlacesTogether, event_place_links
 from .states import State, sentence_states, state_links
 from .values import Rates
 
@@ -107,6 +108,7 @@ def find_conflicts(
     links: list[Link] = []
     actor_pairs: list[tuple[Sentence, Sentence]] = []
     broad = {g: broad_places(ds) for g, ds in by_group.items()}
+    together = {g: PlacesTogether(ds) for g, ds in by_group.items()}
     PLACE_NAMES.names = place_names(docs)
     post_days = {
         (s.article, s.index): d.reference_date(s)
@@ -140,7 +142,7 @@ def find_conflicts(
         story = stories[group_of[s1.article]]
         b = broad[group_of[s1.article]]
         if k1 in dated and k2 in dated:
-            for ln in date_links(s1, s2, b, memo):
+            for ln in date_links(s1, s2, b, memo) + event_place_links(s1, s2, b, together[group_of[s1.article]], memo):
                 if story.same_event(k1, k2):
                     links.append(ln)
         if k1 in arriving and k2 in arriving:
@@ -153,8 +155,7 @@ def find_conflicts(
             and s1.text != s2.text
             and has_vector(vectors, k1)
             and has_vector(vectors, k2)
-            and float(vectors[k1] @ vectors[k2]) >= ACTOR_SIMILARITY
-            and same_act_words(s1, s2)
+            and same_act_words(s1, s2, float(vectors[k1] @ vectors[k2]))
         ):
             actor_pairs.append((s1, s2))
     if actor_pairs:  # one parse per sentence, in a batch, only for the few candidate pairs

@@ -31,15 +31,27 @@ def could_act(s: Sentence) -> bool:
     return sum(e.label in ("PERSON", "ORG", "GPE", "NORP") for e in s.entities) >= 1
 
 
-def same_act_words(s1: Sentence, s2: Sentence) -> bool:
-    """Cheap filter before parsing: the two sentences share most words outside the names."""
+SAME_WORDS_SIMILARITY = 0.45
+"""Two sentences whose words outside the names are (nearly) the same are compared from this
+lower similarity: the names are all that differs, and names weigh heavily in the embedding."""
+SAME_WORDS = 0.75
+
+
+def same_act_words(s1: Sentence, s2: Sentence, similarity: float = 1.0) -> bool:
+    """Cheap filter before parsing: the two sentences share most words outside the names
+    (and they are close, or share nearly all such words)."""
 
     def rest(s: Sentence) -> frozenset[str]:
         names = {w for e in s.entities for w in content_words(e.text)}
         return content_words(s.text) - names
 
+    if similarity < SAME_WORDS_SIMILARITY:
+        return False
     r1, r2 = rest(s1), rest(s2)
-    return bool(r1 and r2) and len(r1 & r2) / len(r1 | r2) >= 0.4
+    if not (r1 and r2):
+        return False
+    overlap = len(r1 & r2) / len(r1 | r2)
+    return overlap >= (0.4 if similarity >= ACTOR_SIMILARITY else SAME_WORDS)
 
 
 def parse_acts(sentences: dict[Key, Sentence]) -> dict[Key, list[_Act]]:
@@ -82,7 +94,7 @@ def _acts(s: Sentence, doc: Any) -> list[_Act]:
     ]
     out = []
     for tok in doc:
-        if tok.pos_ != "VERB" or tok.lemma_.lower() in COMMUNICATION:
+        if tok.pos_ != "VERB" or (tok.lemma_.lower() in COMMUNICATION and not _claims_an_act(tok)):
             continue
         # the doer: an active subject, or the agent of a passive ("was placed ... by the team");
         # a passive subject is the one acted on ("Thomas was placed on injured reserve")
@@ -90,7 +102,8 @@ def _acts(s: Sentence, doc: Any) -> list[_Act]:
         subj += [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
         if not subj:
             continue
-        span = doc[subj[0].left_edge.i : subj[0].right_edge.i + 1]
+        # a hyphenated name the parser splits into several subjects ("Lashkar-e-Jhangvi")
+        span = doc[min(c.left_edge.i for c in subj) : max(c.right_edge.i for c in subj) + 1]
         who = [n for n in names if n[0] >= span.start_char and n[1] <= span.end_char]
         if not who:
             continue
@@ -100,3 +113,13 @@ def _acts(s: Sentence, doc: Any) -> list[_Act]:
         rest = frozenset(content_words(doc[tok.i + 1 : tok.right_edge.i + 1].text))
         out.append((tok.lemma_.lower(), subj_words, rest, span.text))
     return out
+
+
+_RESPONSIBILITY = frozenset("responsibility credit".split())
+
+
+def _claims_an_act(tok: Any) -> bool:
+    """ "claimed responsibility for the attack" is a deed (who did it), not a statement."""
+    return tok.lemma_.lower() == "claim" and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in _RESPONSIBILITY for c in tok.children
+    )

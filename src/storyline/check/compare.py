@@ -14,11 +14,12 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..align import stable_id
 from ..models import AnalysedArticle, Conflict, ConflictKind, ConflictSide
 from .events import Frame, StoryFrames, compatible
+from .facts import _ZERO as _ZERO_TEXT
 from .facts import CASUALTIES, Fact, label, place_key
 from .values import Rates, Value, agree, same_number_other_unit
 
@@ -71,6 +72,32 @@ def fact_conflicts(
             conflict = _conflict(attribute, event, rates, docs, several)
             if conflict is not None:
                 out.append(conflict)
+    return _merge_denials(out)
+
+
+def _merge_denials(conflicts: list[Conflict]) -> list[Conflict]:
+    """ "No casualties" against "12 killed and 20 wounded" is one disputed fact (were there
+    casualties?), not a killed and an injured conflict with the same denying sides."""
+    merged: dict[tuple[tuple[str, int, str | None], ...], int] = {}
+    out: list[Conflict] = []
+    for c in conflicts:
+        zeros = tuple(sorted((s.article, s.sentence, s.value) for s in c.sides if _ZERO_TEXT.fullmatch(s.value or "")))
+        if c.kind != "denial" or not zeros or zeros not in merged:
+            if c.kind == "denial" and zeros:
+                merged[zeros] = len(out)
+            out.append(c)
+            continue
+        first = out[merged[zeros]]
+        seen = {(s.article, s.sentence, s.value) for s in first.sides}
+        extra = tuple(s for s in c.sides if (s.article, s.sentence, s.value) not in seen)
+        head, _, rest = first.summary.partition(": ")
+        other_head, _, other_rest = c.summary.partition(": ")
+        others = other_rest.split(" vs ", 1)[1] if " vs " in other_rest else other_rest
+        out[merged[zeros]] = replace(
+            first,
+            summary=f"{head} and {other_head[0].lower()}{other_head[1:]}: {rest} vs {others}",
+            sides=first.sides + extra,
+        )
     return out
 
 
@@ -210,9 +237,20 @@ def _fits(e: _Event, f: Fact, fr: Frame) -> bool:
     if base > 0:
         for other in e.facts:
             ob = _base(other.value)
-            if ob > 0 and max(base, ob) / min(base, ob) > spread:
+            if ob > 0 and max(base, ob) / min(base, ob) > spread and not _slip(f.value, other.value):
                 return False
     return True
+
+
+def _digits(v: Value) -> str:
+    return re.sub(r"\D", "", f"{v.number:.6f}").strip("0")
+
+
+def _slip(a: Value, b: Value) -> bool:
+    """ "1.2 miles" and "12 miles": the same digits a decimal point apart, one figure mistyped
+    (a slip of the point), not two things of different size."""
+    d = _digits(a)
+    return a.unit == b.unit and len(d) >= 2 and d == _digits(b) and a.number != b.number
 
 
 def _base(v: Value) -> float:
@@ -332,7 +370,7 @@ def _kind(groups: list[list[Fact]]) -> ConflictKind:
 def _topic(attribute: str, event: _Event) -> str:
     name = label(attribute)
     if attribute.startswith("count:") and event.subject:
-        verbs = {"damage": "hit", "seize": "seized", "send": "sent", "sight": "sighted"}
+        verbs = {"damage": "hit", "seize": "seized", "send": "sent", "sight": "sighted", "marry": "married"}
         name += " " + verbs.get(event.subject, event.subject)
     bits = []
     shared = [fr.persons for fr in event.frames if fr.persons]

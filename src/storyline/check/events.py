@@ -49,7 +49,10 @@ EVENT_NOUNS = (
     r"escape|riot|protest|outbreak|flood"
 )
 _OTHER_EVENT = re.compile(
-    rf"\b(?:another|other|separate|previous|earlier|similar|a\s+second)\s+(?:[\w-]+\s+){{0,2}}(?:{EVENT_NOUNS})\b",
+    rf"\b(?:another|other|separate|previous|earlier|similar|a\s+second)\s+(?:[\w-]+\s+){{0,2}}(?:{EVENT_NOUNS})\b"
+    # "a bombing at a bus station in another city": somewhere else, so another event
+    r"|\b(?:in|at)\s+(?:another|a\s+different|a\s+separate)\s+(?:city|town|village|province|"
+    r"district|region|country|state|part|location|neighbou?rhood|area)\b",
     re.I,
 )
 _RELATIVE = re.compile(

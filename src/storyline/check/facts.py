@@ -108,6 +108,9 @@ _VERB_CLASSES: dict[str, str] = {
     **{v: "fire" for v in "fire shoot launch drop".split()},
     **{v: "send" for v in "send dispatch deploy call".split()},
 }  # fmt: skip
+_SPOUSES = frozenset("wife husband spouse bride".split())
+_SPOUSE_PEOPLE = frozenset("woman man girl".split())
+_MARRY = frozenset("marry wed".split())
 _ZERO = re.compile(
     r"\b(?:no[\s-]?one|nobody|no\s+one|none)\s+(?:\w+\s+){0,2}?(?:was|were|has\s+been|have\s+been|had\s+been|is|are)\s+"
     r"(?:\w+\s+)?(?P<verb>killed|hurt|injured|wounded|harmed|arrested|missing)\b"
@@ -363,7 +366,12 @@ def _read(s: Sentence, q: Quantity, tok: Any, value: Value, doc: Any) -> Fact | 
         if q.value == 1 or noun.tag_ == "NN" and q.value != 1:
             if q.value == 1:
                 return None  # "one officer's uniform": not a count anyone disputes
+        if q.value != int(q.value):
+            return None  # "a 4.6 aftershock": a measure, not a count of things
         verb = _governing_verb(noun)
+        if _is_spouses(noun_lemma, verb):
+            # "19 wives" and "20 women" he married: one count of the same people, other nouns
+            return fact("count:spouse", subject="marry")
         verb_class = _VERB_CLASSES.get(verb or "")
         for c in noun.children:  # "12 worst-hit villages"
             if c.dep_ in ("amod", "compound") and c.lemma_.lower() in _VERB_CLASSES:
@@ -387,6 +395,8 @@ def _read(s: Sentence, q: Quantity, tok: Any, value: Value, doc: Any) -> Fact | 
         subject = (
             "people" if any(_noun_lemma(t) in PERSON_NOUNS or t.ent_type_ == "PERSON" for t in near) else None
         )
+        if subject is None and _quake_word(text, q) == "aftershock":
+            subject = "aftershock"  # where an aftershock struck is not where the main quake did
         return fact(f"distance:{relation}", subject=subject)
     if value.dim == "money":
         if q.unit == "pound" and "£" not in q.text and re.search(r"\bweigh", text, re.I):
@@ -612,6 +622,10 @@ def _distance_relation(after: str, lemmas: dict[str, float]) -> str | None:
     if _AWAY.match(after):
         return "from:away"
     return None
+
+
+def _is_spouses(noun: str, verb: str | None) -> bool:
+    return noun in _SPOUSES or (noun in _SPOUSE_PEOPLE and verb in _MARRY)
 
 
 def _governing_verb(noun: Any) -> str | None:

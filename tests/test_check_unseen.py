@@ -1,0 +1,253 @@
+"""check on kinds of disagreement the stories-dev set does not hold (earthquakes, bombings,
+arrests, trials, storms): small stories written for these tests, each of two to four short
+articles of one event, through the real analyse and check stages.
+
+The first half are disagreements a careful fact-checker would flag; the second half are traps
+that look like disagreements but are not (another event, another time, a compatible figure).
+"""
+
+from __future__ import annotations
+
+from helpers import SETTINGS, align_docs
+
+from storyline import check
+from storyline.analyse.embed import embed_sentences
+
+
+def conflicts_of(nlp, texts: dict[str, str], published: str | dict[str, str] = "2024-03-05"):
+    dates = published if isinstance(published, dict) else dict.fromkeys(texts, published)
+    docs = align_docs.analysed(
+        [align_docs.make_article(aid, text, dates[aid], nlp) for aid, text in texts.items()]
+    )
+    vectors = embed_sentences(docs)
+    found, _ = check.find_conflicts(docs, [], vectors, SETTINGS, groups=[tuple(texts)])
+    return found
+
+
+def sides(conflict) -> set[tuple[str, str | None]]:
+    return {(s.article, s.value) for s in conflict.sides}
+
+
+def side_values(conflict) -> set[str]:
+    return {(s.value or "").lower() for s in conflict.sides}
+
+
+# --- disagreements -------------------------------------------------------------------------
+
+
+def test_a_depth_in_several_copies_against_a_tenfold_depth(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "The magnitude 4.4 earthquake struck at a depth of 1.2 miles near the town on "
+            "Tuesday morning, the Geological Survey said.",
+            "b": "The quake was centred 1.2 miles below the surface, seismologists said.",
+            "c": "The Geological Survey said the earthquake struck at a depth of 1.2 miles.",
+            "d": "The earthquake hit at a depth of 12 miles, according to the Geological Survey.",
+        },
+    )
+    assert len(found) == 1, found
+    assert found[0].kind == "number"
+    assert ("d", "12 miles") in sides(found[0])
+    assert {a for a, _ in sides(found[0])} == {"a", "b", "c", "d"}
+
+
+def test_a_depth_in_kilometres(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "The 6.1 magnitude quake struck at a depth of 10 km early on Sunday.",
+            "b": "The quake had a depth of 35 kilometres, the seismological centre said.",
+        },
+    )
+    assert [c.kind for c in found] == ["number"]
+    assert {"10 km", "35 kilometres"} <= side_values(found[0])
+
+
+def test_a_count_of_the_same_people_under_another_noun(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "Prosecutors say Arnold Keller, the leader of the sect, married 19 wives over two "
+            "decades.",
+            "b": "Keller is accused of having married 20 women, some of them under age, prosecutors "
+            "said.",
+        },
+    )
+    assert [c.kind for c in found] == ["number"]
+    assert {v.split()[0] for v in side_values(found[0])} == {"19", "20"}
+
+
+def test_two_weekdays_for_one_arrest(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "Police arrested Daniel Ostrow at his home in the suburbs on Tuesday, a spokesman "
+            "said.",
+            "b": "Daniel Ostrow was arrested at his home on Wednesday and charged with fraud.",
+        },
+        published="2024-03-08",
+    )
+    assert [c.kind for c in found] == ["date"]
+    assert {v for v in side_values(found[0])} == {"on tuesday", "on wednesday"}
+
+
+def test_no_casualties_in_three_outlets_against_a_toll(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "Twelve people were killed and 20 wounded when a car bomb exploded near the market "
+            "on Sunday, police said.",
+            "b": "A car bomb exploded near the market on Sunday but there were no casualties, a "
+            "police spokesman said.",
+            "c": "No casualties were reported after the car bomb went off near the market on "
+            "Sunday.",
+            "d": "The car bomb that exploded near the market caused no casualties, officials said.",
+        },
+    )
+    assert [c.kind for c in found] == ["denial"]
+    assert {a for a, _ in sides(found[0])} == {"a", "b", "c", "d"}
+
+
+def test_a_denial_of_militants_against_an_army_assertion(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "The United Nations denied there were militants in the school when it was hit by "
+            "shells on Tuesday.",
+            "b": "The army said militants had fired mortars from inside the school before it was "
+            "hit on Tuesday.",
+        },
+    )
+    assert [c.kind for c in found] == ["denial"]
+    assert {a for a, _ in sides(found[0])} == {"a", "b"}
+
+
+def test_two_towns_for_one_bombing(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "A suicide bomber blew himself up at a crowded market in Peshawar on Friday, "
+            "killing nine people.",
+            "b": "A suicide bomber blew himself up at a crowded market in Quetta on Friday, killing "
+            "nine people, police said.",
+        },
+    )
+    assert [c.kind for c in found] == ["place"]
+    assert {"peshawar", "quetta"} <= {v.split()[-1] for v in side_values(found[0])}
+
+
+def test_two_groups_claiming_one_attack(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "The Pakistani Taliban claimed responsibility for the attack on the police "
+            "academy on Monday.",
+            "b": "Lashkar-e-Jhangvi claimed responsibility for the attack on the police academy on "
+            "Monday.",
+        },
+    )
+    assert [c.kind for c in found] == ["actor"]
+
+
+def test_two_dates_for_one_landfall(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "The hurricane made landfall near the port city on March 3 with winds of 120 mph.",
+            "b": "The hurricane made landfall near the port city on March 4, forecasters said.",
+        },
+        published="2024-03-06",
+    )
+    assert [c.kind for c in found] == ["date"]
+
+
+def test_a_toll_with_qualifiers(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "The blast at the stadium killed at least 40 people on Saturday, officials said.",
+            "b": "The blast at the stadium on Saturday killed 95 people, the ministry said.",
+            "c": "At least 40 people died in the stadium blast on Saturday.",
+            "d": "Nearly 60 people were killed in the blast at the stadium, a doctor said.",
+        },
+    )
+    # "at least 40" and "nearly 60" can both be true; 95 is more than "at least 40" says
+    assert [c.kind for c in found] == ["number"]
+    assert ("b", "95 people") in sides(found[0])
+    assert {a for a, _ in sides(found[0])} == {"a", "b", "c", "d"}
+
+
+# --- traps ---------------------------------------------------------------------------------
+
+
+def test_an_aftershock_distance_is_not_the_main_quake_distance(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "The earthquake struck 15 km north of the town on Sunday. An aftershock of "
+            "magnitude 4.6 struck 40 km east of the town an hour later.",
+            "b": "The epicentre of Sunday's earthquake was 15 km north of the town.",
+            "c": "A 4.6 aftershock hit 40 km east of the town on Sunday afternoon.",
+        },
+    )
+    assert found == []
+
+
+def test_a_toll_of_another_bombing_the_day_before_is_not_compared(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "Twelve people were killed when a bomb exploded in the refugee camp on Tuesday.",
+            "b": "The bomb in the camp killed 12 people on Tuesday. On Monday, a bombing at a bus "
+            "station in another city killed seven people.",
+        },
+    )
+    assert found == []
+
+
+def test_last_year_s_toll_is_not_this_quake_s(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "The earthquake killed 14 people and injured 200 on Sunday.",
+            "b": "Sunday's earthquake killed 14 people. Last year, an earthquake in the same "
+            "province killed 300 people.",
+        },
+    )
+    assert found == []
+
+
+def test_more_than_and_at_least_figures_that_overlap_agree(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "The tsunami killed more than 220,000 people across the region.",
+            "b": "The tsunami killed at least 230,000 people across the region, the UN said.",
+        },
+    )
+    assert found == []
+
+
+def test_an_age_nine_months_apart_is_not_a_conflict(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "Marcus Feld, 26, was arrested on Monday and charged with the shooting.",
+            "b": "Marcus Feld, 27, went on trial on Monday for the shooting last year.",
+        },
+        published={"a": "2023-02-14", "b": "2023-11-20"},
+    )
+    assert found == []
+
+
+def test_running_totals_are_not_a_conflict(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "The death toll from the storm rose to 30 on Tuesday, officials said.",
+            "b": "By Thursday, the death toll from the storm had risen to 45.",
+        },
+        published={"a": "2024-03-05", "b": "2024-03-07"},
+    )
+    assert found == []
