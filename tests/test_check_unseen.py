@@ -178,6 +178,89 @@ def test_a_toll_with_qualifiers(nlp, embedder):
     assert {a for a, _ in sides(found[0])} == {"a", "b", "c", "d"}
 
 
+def test_a_bare_weekday_for_one_arrest(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "Federal agents arrested the former mayor Tuesday at his office downtown.",
+            "b": "The former mayor was arrested Wednesday at his office, his lawyer said.",
+        },
+        published="2024-03-08",
+    )
+    assert [c.kind for c in found] == ["date"]
+
+
+def test_two_towns_for_one_arrest(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "Gregory Malin was arrested in Tampa on Tuesday after a month on the run.",
+            "b": "Gregory Malin was arrested in Orlando on Tuesday, police said.",
+        },
+        published="2024-03-08",
+    )
+    assert [c.kind for c in found] == ["place"]
+
+
+def test_two_prison_terms_for_one_defendant(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "Judge Lee sentenced Paul Brandt to 12 years in prison on Thursday for the fraud.",
+            "b": "Paul Brandt was sentenced to 15 years in prison on Thursday.",
+        },
+    )
+    assert [c.kind for c in found] == ["number"]
+    assert {v.split()[-2] for v in side_values(found[0])} >= {"12", "15"}
+
+
+def test_two_wind_speeds_for_one_landfall(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "The hurricane made landfall on Sunday with maximum sustained winds of 120 mph.",
+            "b": "The storm came ashore on Sunday with sustained winds of 145 mph, forecasters said.",
+        },
+    )
+    assert [c.kind for c in found] == ["number"]
+
+
+def test_two_prices_for_one_product(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "The new tablet will be priced at $499 when it goes on sale in April.",
+            "b": "The tablet will cost $599 when it goes on sale in April, the company said.",
+        },
+    )
+    assert [c.kind for c in found] == ["number"]
+
+
+def test_two_towns_for_one_epicentre(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "The epicentre of the quake was near Lorca, the national geological institute "
+            "said.",
+            "b": "The quake was centred near Murcia, about 40 kilometres from the coast.",
+            "c": "The epicentre was near Murcia, according to the seismological agency.",
+        },
+    )
+    assert [c.kind for c in found] == ["place"]
+    assert {v for v in side_values(found[0])} == {"lorca", "murcia"}
+
+
+def test_the_same_depth_in_kilometres_and_miles_is_a_unit_conflict(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "The quake struck at a depth of 6.2 miles, the survey said.",
+            "b": "The quake struck at a depth of 6.2 kilometres, seismologists said.",
+        },
+    )
+    assert [c.kind for c in found] == ["unit"]
+
+
 # --- traps ---------------------------------------------------------------------------------
 
 
@@ -249,5 +332,32 @@ def test_running_totals_are_not_a_conflict(nlp, embedder):
             "b": "By Thursday, the death toll from the storm had risen to 45.",
         },
         published={"a": "2024-03-05", "b": "2024-03-07"},
+    )
+    assert found == []
+
+
+def test_two_defendants_two_terms_and_gusts_against_sustained_winds(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "Paul Brandt was sentenced to 12 years in prison. His partner, Lisa Moy, was "
+            "sentenced to 15 years in prison.",
+            "b": "Brandt got 12 years in prison, and Moy was sentenced to 15 years. The storm "
+            "brought sustained winds of 120 mph on Sunday.",
+            "c": "The storm brought gusts of up to 150 mph on Sunday.",
+        },
+    )
+    assert found == []
+
+
+def test_an_epicentre_near_a_town_on_an_island_is_one_place(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "The epicentre was on Qeshm island, near the port of Bandar Abbas.",
+            "b": "The epicenter was near Bandar Abbas, the survey said.",
+            "c": "The quake was centred on Qeshm, state television said. An aftershock was "
+            "centred near Lar later on Sunday.",
+        },
     )
     assert found == []

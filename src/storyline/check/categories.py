@@ -59,6 +59,42 @@ def sentence_categories(s: Sentence, doc: Any) -> list[Fact]:
     out.extend(_colours(s, doc))
     out.extend(_residences(s))
     out.extend(_charges(s))
+    out.extend(_epicentres(s))
+    return out
+
+
+_EPICENTRE = re.compile(
+    r"\b(?:epicent(?:re|er)|cent(?:red|ered)|located)\b[^.;\d]{0,40}?\b(?:in|near|at|on|under|beneath|off)\s+"
+    r"(?:the\s+)?(?:(?:town|city|village|island|port|province|region|coast)\s+of\s+)?"
+    r"(?P<place>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*)"
+)
+_QUAKE = re.compile(r"\b(?:(?P<after>after)shocks?|(?:earth)?quakes?|temblors?|tremors?|epicent(?:re|er))\b", re.I)
+
+
+def _epicentres(s: Sentence) -> list[Fact]:
+    """ "The epicentre was near Lorca", "the quake was centred on Qeshm": where a quake struck
+    (an aftershock's is kept apart). A named place only, not a distance ("50 km south of")."""
+    out = []
+    quakes = list(_QUAKE.finditer(s.text))
+    if not quakes:
+        return []
+    for m in _EPICENTRE.finditer(s.text):
+        start = m.start("place")
+        # the small tagger often calls a town a person or a product; after "epicentre near"
+        # a capitalised name is a place unless it is tagged a date, an organisation or a people
+        if any(e.start <= start < e.end and e.label in ("DATE", "TIME", "ORG", "NORP") for e in s.entities):
+            continue
+        before = [q for q in quakes if q.start() < m.end()]
+        if not before or (not m.group(0).lower().startswith("epicent") and before[-1].start() < m.start() - 60):
+            continue  # "located" or "centred" of something else than a quake
+        place = m.group("place")
+        if place.endswith("."):
+            place = place[:-1]
+        subject = "aftershock" if before[-1].group("after") else None
+        out.append(
+            Fact(s.article, s.index, "place:epicentre", category_value(place, place_key(place)), start,
+                 start + len(place), subject=subject)
+        )  # fmt: skip
     return out
 
 

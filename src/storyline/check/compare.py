@@ -28,7 +28,7 @@ DEFAULT_SPREAD = 4.0
 """Two figures further apart than this factor are about different things, not one disputed
 fact (a toll of 10 against last year's 26,000; 79 miles to the border against 1,000 miles to
 the launch site). Counts spread more: an early toll of 3 against a later 10 is one fact."""
-_NEEDS_SUBJECT = ("age", "population")
+_NEEDS_SUBJECT = ("age", "population", "term")
 
 
 @dataclass
@@ -49,7 +49,7 @@ def fact_conflicts(
     containers = _containers(docs)
     for f in facts:
         subject = f.subject
-        if f.attribute in ("age", "residence", "charge") and subject:
+        if f.attribute in ("age", "residence", "charge", "term") and subject:
             subject = frames.canonical.get(subject, subject)
         if f.attribute == "residence" and f.value.category and (
             _broad(f.value.category, texts) or f.value.category in containers
@@ -311,6 +311,9 @@ def _conflict(
     if attribute == "age":
         dates = {d.article.id: d.article.published for d in docs}
         groups = _value_groups(event.facts, lambda a, b: _ages_agree(a, b, dates))
+    elif attribute.startswith("place:"):
+        texts = [" ".join(s.text for s in d.sentences) for d in docs]
+        groups = _value_groups(event.facts, lambda a, b: _same_place(a.value, b.value, texts))
     else:
         groups = _value_groups(event.facts, lambda a, b: agree(a.value, b.value, rates))
     if len(groups) < 2:
@@ -346,12 +349,18 @@ def _conflict(
     )
 
 
+def _same_place(a: Value, b: Value, texts: list[str]) -> bool:
+    """Two places agree when one holds the other, or when one article names both ("Qeshm
+    island, near Bandar Abbas"): only sources that each know one place disagree."""
+    return agree(a, b) or any(a.text in t and b.text in t for t in texts)
+
+
 def _order(docs: Sequence[AnalysedArticle], f: Fact) -> tuple[int, int]:
     ids = [d.article.id for d in docs]
     return (ids.index(f.article) if f.article in ids else len(ids), f.sentence)
 
 
-_KIND_OF: dict[str, ConflictKind] = {"residence": "place", "charge": "other", "colour": "other"}
+_KIND_OF: dict[str, ConflictKind] = {"residence": "place", "charge": "other", "colour": "other", "place": "place"}
 
 
 def _kind(groups: list[list[Fact]]) -> ConflictKind:
@@ -375,7 +384,7 @@ def _topic(attribute: str, event: _Event) -> str:
     bits = []
     shared = [fr.persons for fr in event.frames if fr.persons]
     common = frozenset.intersection(*shared) if shared else frozenset()
-    if attribute == "age" or attribute == "population":
+    if attribute in ("age", "population", "term"):
         bits.append(event.subject.title() if event.subject else "")
     elif common:
         bits.append(", ".join(sorted(p.title() for p in common)))

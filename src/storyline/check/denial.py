@@ -27,7 +27,8 @@ NEGATION = re.compile(r"\b(not|no|never|n't|nothing|neither|nor)\b|n’t", re.I)
 HEDGES = re.compile(
     r"\b(may|might|could|would|should|if|expected|expect|likely|possibly|perhaps|believe|believed|"
     r"fear|fears|concern|concerns|predicted|suggest|suggests|whether|will|"
-    r"claimed|claims|alleged|allegedly|reportedly|indicates)\b",
+    r"claimed|claims|alleged|allegedly|reportedly|indicates|rumou?red|rumou?rs?|speculated|"
+    r"speculation|purported|purportedly|thought\s+to)\b",
     re.I,
 )
 CANON = {

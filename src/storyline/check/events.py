@@ -31,7 +31,7 @@ from ..models import AnalysedArticle, Sentence, TimeExpression
 from .dates import DATELINE, REPORTING
 from .facts import CASUALTIES, Fact, person_key
 
-PERSONAL = frozenset({"age", "residence", "charge", "distance:fall", "distance:from:away"})
+PERSONAL = frozenset({"age", "residence", "charge", "term", "distance:fall", "distance:from:away"})
 PERSONAL_PREFIXES = ("distance:fall",)
 FOCUS_SENTENCES = 6
 """A sentence that names nobody is taken to be about the person named up to this many sentences

@@ -42,6 +42,11 @@ ATTRIBUTE_LABELS = {
     "evacuated": "People evacuated",
     "displaced": "People displaced",
     "magnitude": "Magnitude",
+    "term": "Prison term",
+    "speed:wind": "Wind speed",
+    "speed:gust": "Wind gusts",
+    "count:spouse": "Number of spouses",
+    "place:epicentre": "Place of the epicentre",
     "population": "Population",
     "age": "Age",
     "money": "Amount",
@@ -84,8 +89,9 @@ _GENERIC_AUX = frozenset("can could would may might should must".split())
 _MONEY_DOMAINS: list[tuple[str, frozenset[str]]] = [
     ("bail", frozenset("bail bond".split())),
     ("fine", frozenset("fine fined penalty".split())),
+    # "will cost $599 when it goes on sale" is a price; "the damage will cost" a damage
+    ("price", frozenset("price priced retail sell sale buy".split())),
     ("damage", frozenset("damage loss cost losses".split())),
-    ("price", frozenset("price priced retail sell cost costs".split())),
     ("ransom", frozenset("ransom".split())),
     ("stolen", frozenset("steal stole rob loot haul booty heist theft raid snatch grab lift "
                          "off jewel jewellery jewelry gem diamond".split())),
@@ -108,6 +114,11 @@ _VERB_CLASSES: dict[str, str] = {
     **{v: "fire" for v in "fire shoot launch drop".split()},
     **{v: "send" for v in "send dispatch deploy call".split()},
 }  # fmt: skip
+_TERM = frozenset("sentence sentenced prison jail imprisonment custody behind".split())
+_SPEED_CHANGE = frozenset(
+    "expect expected forecast predict strengthen weaken intensify increase decrease drop rise "
+    "slow could may might will would reach".split()
+)
 _SPOUSES = frozenset("wife husband spouse bride".split())
 _SPOUSE_PEOPLE = frozenset("woman man girl".split())
 _MARRY = frozenset("marry wed".split())
@@ -328,6 +339,14 @@ def _read(s: Sentence, q: Quantity, tok: Any, value: Value, doc: Any) -> Fact | 
     if value.dim == "duration" and q.unit == "year" and re.match(r"^-?\s*old\b", after):
         name = _person_near(s, doc, tok)
         return fact("age", age, subject=person_key(name) if name else None, given=given_name(name))
+    if value.dim == "duration" and q.unit in ("year", "month") and _TERM & set(lemmas):
+        name = _sentenced_person(tok)
+        return fact("term", subject=person_key(name)) if name else None
+    if value.dim == "speed":
+        clause = _clause_words(tok)
+        if "wind" not in clause and "winds" not in clause or clause & _SPEED_CHANGE:
+            return None  # a speed of what? or one that is changing or forecast
+        return fact("speed:gust" if clause & {"gust", "gusts"} else "speed:wind")
     if value.dim == "count" and 0 < q.value < 120 and q.value == int(q.value):
         name = _person_before(s, q)
         if name is not None:
@@ -621,6 +640,23 @@ def _distance_relation(after: str, lemmas: dict[str, float]) -> str | None:
         return "from:" + place_key(m.group("anchor").strip())
     if _AWAY.match(after):
         return "from:away"
+    return None
+
+
+def _sentenced_person(tok: Any) -> str | None:
+    """ "sentenced Paul Brandt to 12 years", "Brandt was sentenced to 12 years", "Brandt got
+    12 years": the person the term is given to (the verb's object or subject, a name)."""
+    h = tok
+    for _ in range(5):
+        if h.head.i == h.i or h.pos_ in ("VERB", "AUX"):
+            break
+        h = h.head
+    if h.pos_ not in ("VERB", "AUX"):
+        return None
+    for dep in ("dobj", "nsubjpass", "nsubj"):
+        for c in h.children:
+            if c.dep_ == dep and c.pos_ == "PROPN":
+                return " ".join(t.text for t in c.subtree if t.pos_ == "PROPN")
     return None
 
 
