@@ -361,3 +361,26 @@ def test_an_epicentre_near_a_town_on_an_island_is_one_place(nlp, embedder):
         },
     )
     assert found == []
+
+
+def test_a_toll_by_region_is_not_a_conflict_with_the_total(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "The storms killed five people in Texas and three in Oklahoma on Sunday.",
+            "b": "The storms killed eight people across the two states on Sunday.",
+        },
+    )
+    assert found == []
+
+
+def test_two_arrests_on_two_days_are_not_a_date_conflict(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "Police arrested two suspects on Tuesday and a third man on Wednesday.",
+            "b": "Two suspects were arrested on Tuesday, police said.",
+        },
+        published="2024-03-08",
+    )
+    assert found == []

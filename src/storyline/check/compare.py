@@ -316,6 +316,13 @@ def _conflict(
         groups = _value_groups(event.facts, lambda a, b: _same_place(a.value, b.value, texts))
     else:
         groups = _value_groups(event.facts, lambda a, b: agree(a.value, b.value, rates))
+    if attribute.startswith("count:") and several:
+        # "seven bullets hit him" and "two bullets struck from the front" in one article: a
+        # count of things whose every source also gives another figure counts a part of them
+        groups = [
+            g for i, g in enumerate(groups)
+            if not {f.article for f in g} <= {f.article for j, o in enumerate(groups) if j != i for f in o}
+        ] if len(groups) > 1 else groups  # fmt: skip
     if len(groups) < 2:
         return None
     articles = [{f.article for f in g} for g in groups]

@@ -27,7 +27,7 @@ EVENT_CLASSES: dict[str, tuple[str, ...]] = {
         "enter",
     ),
     "departure": ("left", "leave", "leaves", "depart"),
-    "launch": ("fired", "fires", "launch", "unveil", "went on sale", "goes on sale"),
+    "launch": ("fired", "fires", "launch", "unveil", "went on sale", "goes on sale", "go on sale"),
     "visit": ("visit",),
     # general news events (a weekday given to one of these is compared across sources)
     "attack": ("attack", "foil", "thwart", "raid", "ambush", "bombing", "blast", "explosion",

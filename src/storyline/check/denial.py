@@ -28,7 +28,7 @@ HEDGES = re.compile(
     r"\b(may|might|could|would|should|if|expected|expect|likely|possibly|perhaps|believe|believed|"
     r"fear|fears|concern|concerns|predicted|suggest|suggests|whether|will|"
     r"claimed|claims|alleged|allegedly|reportedly|indicates|rumou?red|rumou?rs?|speculated|"
-    r"speculation|purported|purportedly|thought\s+to)\b",
+    r"speculation|purported|purportedly|thought\s+to|possible)\b",
     re.I,
 )
 CANON = {
@@ -117,7 +117,8 @@ def _read(s: Sentence) -> _Reading:
         if denied and len(denied) <= 6:  # something specific denied, not a whole story
             denial = (found[0], frozenset(denied))
     asserts = not (
-        (DENIAL.search(s.text) and not re.search(r"\bdespite\s+denials?\b", s.text, re.I))
+        s.text.rstrip(" \"”’'").endswith("?")  # "Deep Throat connection?": a question asserts nothing
+        or (DENIAL.search(s.text) and not re.search(r"\bdespite\s+denials?\b", s.text, re.I))
         or NEGATION.search(s.text)
         or HEDGES.search(s.text)
     )

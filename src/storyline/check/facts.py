@@ -119,9 +119,13 @@ _SPEED_CHANGE = frozenset(
     "expect expected forecast predict strengthen weaken intensify increase decrease drop rise "
     "slow could may might will would reach".split()
 )
+_BY_PLACE = re.compile(
+    r"^\s*(?:[a-z]+\s+){0,2}?(?:in|at)\s+(?P<place>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)\s*(?:,|and)\s+"
+    r"(?:another\s+|at\s+least\s+)?(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|a\s+dozen)\s+(?:[a-z]+\s+){0,2}?(?:in|at)\s+[A-Z]"
+)
 _SPOUSES = frozenset("wife husband spouse bride".split())
 _SPOUSE_PEOPLE = frozenset("woman man girl".split())
-_MARRY = frozenset("marry wed".split())
 _ZERO = re.compile(
     r"\b(?:no[\s-]?one|nobody|no\s+one|none)\s+(?:\w+\s+){0,2}?(?:was|were|has\s+been|have\s+been|had\s+been|is|are)\s+"
     r"(?:\w+\s+)?(?P<verb>killed|hurt|injured|wounded|harmed|arrested|missing)\b"
@@ -208,6 +212,10 @@ def sentence_facts(s: Sentence, doc: Any) -> list[Fact]:
             continue
         if cumulative and fact.attribute.split(":")[0] not in CASUALTIES:
             fact = Fact(**{**fact.__dict__, "cumulative": True})
+        part = _BY_PLACE.match(s.text[q.end :])
+        if part and fact.attribute in CASUALTIES:
+            # "five people in Texas and three in Oklahoma": a toll by place, not the total
+            fact = Fact(**{**fact.__dict__, "scope": place_key(part.group("place"))})
         out.append(fact)
     out.extend(_zeros(s))
     return out
@@ -388,7 +396,11 @@ def _read(s: Sentence, q: Quantity, tok: Any, value: Value, doc: Any) -> Fact | 
         if q.value != int(q.value):
             return None  # "a 4.6 aftershock": a measure, not a count of things
         verb = _governing_verb(noun)
-        if _is_spouses(noun_lemma, verb):
+        if _is_spouses(noun_lemma, verb) or (
+            noun_lemma in _SPOUSE_PEOPLE
+            and noun.dep_ not in ("nsubj", "nsubjpass")  # "two men married ...": not the spouses
+            and min(lemmas.get(w, 9.0) for w in ("marry", "married", "wed")) <= 3
+        ):
             # "19 wives" and "20 women" he married: one count of the same people, other nouns
             return fact("count:spouse", subject="marry")
         verb_class = _VERB_CLASSES.get(verb or "")
@@ -661,7 +673,7 @@ def _sentenced_person(tok: Any) -> str | None:
 
 
 def _is_spouses(noun: str, verb: str | None) -> bool:
-    return noun in _SPOUSES or (noun in _SPOUSE_PEOPLE and verb in _MARRY)
+    return noun in _SPOUSES
 
 
 def _governing_verb(noun: Any) -> str | None:
