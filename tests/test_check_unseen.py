@@ -261,6 +261,50 @@ def test_the_same_depth_in_kilometres_and_miles_is_a_unit_conflict(nlp, embedder
     assert [c.kind for c in found] == ["unit"]
 
 
+def test_nobody_hurt_and_no_deaths_against_killed_and_wounded_others(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "The bomb killed 12 people and wounded 20 others at the checkpoint on Monday.",
+            "b": "Nobody was hurt in the explosion at the checkpoint on Monday, the ministry said.",
+            "c": "There were no deaths or injuries at the checkpoint, according to police.",
+        },
+    )
+    assert sorted(c.kind for c in found) == ["denial", "denial"]
+    assert {v for c in found for v in side_values(c)} >= {"20", "12 people", "nobody was hurt"}
+
+
+def test_an_arrest_into_custody_a_storm_on_the_coast_and_a_quake_town_after_its_day(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "The suspect was taken into custody on Tuesday night at a motel. The storm hit "
+            "the coast on March 3. The 6.4 magnitude quake struck on Sunday near Ashkelon.",
+            "b": "Authorities said the suspect was arrested early Wednesday at a motel. The storm "
+            "hit the coast on March 5. The 6.4 magnitude quake struck near Hebron on Sunday.",
+        },
+        published="2024-03-08",
+    )
+    assert sorted(c.summary.split(":")[0] for c in found) == [
+        "Date of the arrest",
+        "Date of the landfall",
+        "Place of the quake",
+    ]
+
+
+def test_a_depth_written_with_its_conversion_against_a_tenfold_one(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "The quake struck 10 kilometres (6 miles) below the surface.",
+            "b": "It hit at a depth of 10 km, the agency said.",
+            "c": "The quake was 100 km deep, the survey said.",
+        },
+    )
+    assert [c.kind for c in found] == ["number"]
+    assert {a for a, _ in sides(found[0])} == {"a", "b", "c"}
+
+
 # --- traps ---------------------------------------------------------------------------------
 
 

@@ -23,7 +23,7 @@ from .facts import _ZERO as _ZERO_TEXT
 from .facts import CASUALTIES, Fact, label, place_key
 from .values import Rates, Value, agree, same_number_other_unit
 
-MAX_SPREAD = {"count": 10.0}
+MAX_SPREAD = {"count": 10.0, "distance:depth": 10.0}
 DEFAULT_SPREAD = 4.0
 """Two figures further apart than this factor are about different things, not one disputed
 fact (a toll of 10 against last year's 26,000; 79 miles to the border against 1,000 miles to
@@ -233,7 +233,8 @@ def _fits(e: _Event, f: Fact, fr: Frame) -> bool:
     if e.frame.persons and fr.persons and not (e.frame.persons >= fr.persons or fr.persons >= e.frame.persons):
         return False  # a fact about two people is not one person's
     base = _base(f.value)
-    spread = MAX_SPREAD.get(f.value.dim, DEFAULT_SPREAD)
+    # one quake has one depth (an aftershock's is kept apart): 10 km against 100 km is disputed
+    spread = MAX_SPREAD.get(f.attribute, MAX_SPREAD.get(f.value.dim, DEFAULT_SPREAD))
     if base > 0:
         for other in e.facts:
             ob = _base(other.value)

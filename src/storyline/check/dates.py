@@ -40,7 +40,8 @@ EVENT_CLASSES: dict[str, tuple[str, ...]] = {
     "quake": ("earthquake", "quake struck", "quake hit", "tremor"),
     "fire": ("fire broke out", "caught fire", "blaze"),
     "fall": ("fell", "fallen"),
-    "landfall": ("landfall", "came ashore", "come ashore", "comes ashore"),
+    # a storm reaching land (must be the date's own clause: "the storm hit the coast")
+    "landfall": ("landfall", "ashore", "coast", "slammed into"),
     "verdict": ("convicted", "found guilty", "acquitted", "sentenced", "verdict"),
     "trial": ("went on trial", "goes on trial", "trial began", "trial opened", "trial started"),
 }  # fmt: skip
@@ -76,6 +77,7 @@ class _DatedEvent:
     partners: frozenset[str]
     places: frozenset[str]
     all_places: frozenset[str]  # with the broad ones ("crossed into Russia")
+    scene: frozenset[str] = frozenset()  # places of the clause before and after the date
 
 
 def _events(s: Sentence, broad: set[str]) -> list[_DatedEvent]:
@@ -94,6 +96,7 @@ def _events(s: Sentence, broad: set[str]) -> list[_DatedEvent]:
             prev_end = end
             continue  # "KCNA said Wednesday", "SEOUL, Sept. 13 (Yonhap)": when it was reported
         window = (prev_end, start)
+        scene_window = (prev_end, groups[k + 1][0].start if k + 1 < len(groups) else len(s.text))
         classes = _classes(s.text[window[0] : window[1]])
         if not classes:  # "On Monday, the agency ... will meet": the event follows the date
             nxt = groups[k + 1][0].start if k + 1 < len(groups) else len(s.text)
@@ -113,7 +116,15 @@ def _events(s: Sentence, broad: set[str]) -> list[_DatedEvent]:
         partners: set[str] = set()
         places: set[str] = set()
         all_places: set[str] = set()
+        scene: set[str] = set()
         for e in s.entities:
+            if (
+                scene_window[0] <= e.start
+                and e.end <= scene_window[1]
+                and (e.label in ("GPE", "LOC", "FAC") or e.text.lower() in PLACE_NAMES.get())
+                and e.text.lower() not in broad
+            ):
+                scene.add(e.text.lower())
             if not (window[0] <= e.start and e.end <= window[1]):
                 continue
             if e.label in ("GPE", "LOC", "FAC") or e.text.lower() in PLACE_NAMES.get():
@@ -139,6 +150,7 @@ def _events(s: Sentence, broad: set[str]) -> list[_DatedEvent]:
                 frozenset(partners),
                 frozenset(places),
                 frozenset(all_places),
+                frozenset(scene),
             )
         )
     return out
@@ -172,6 +184,8 @@ def _clause_of(s: Sentence, start: int, end: int) -> str:
     if h.dep_ == "relcl":  # "the quake, which struck on Sunday": the quake
         words.append(h.head)
     for c in h.children:
+        if c.dep_ == "prep" and c.lower_ == "into":  # "taken into custody", "crashed into"
+            words.extend([c, *(g for g in c.children if g.dep_ == "pobj")])
         if c.dep_ in ("nsubj", "nsubjpass", "dobj", "auxpass", "prt", "conj"):
             # the argument's head and its compounds ("the quake", "a pirate attack"), not its
             # adjectives ("a fired accountant ... was arraigned Wednesday")

@@ -54,7 +54,7 @@ _REFUSED_OBJECTS = frozenset(
 _LIGHT = frozenset(
     """they there it its this that these those have has had having been being are is was were
     be do does did any all some take takes took taking place make made also both other others
-    countries country""".split()
+    countries country inside within""".split()
 )
 
 

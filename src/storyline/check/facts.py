@@ -233,6 +233,10 @@ def _not_a_count(text: str, q: Quantity) -> bool:
         or re.match(r"^\s+of\b", text[q.end :])
     ):
         return True
+    if re.search(r"\b(?:wound|wounding|wounded|injur\w+|hurt|hurting)\s+(?:\w+\s+){0,2}$", text[: q.start], re.I) and re.match(
+        r"^\s+others\b", text[q.end :]
+    ):
+        return False  # "killed 12 people and wounded 20 others": the count of the wounded
     return bool(
         q.unit is None
         and re.match(r"^\s+(?:more|other|others|additional|extra|further)\b", text[q.end :])
@@ -645,7 +649,7 @@ def place_key(name: str) -> str:
 def _distance_relation(after: str, lemmas: dict[str, float]) -> str | None:
     if _FALL & set(lemmas) or "fall" in lemmas:
         return "fall"
-    if _DEPTH & set(lemmas) or re.match(r"^\s*(?:deep|below|underground|beneath)\b", after, re.I):
+    if _DEPTH & set(lemmas) or re.match(r"^\s*(?:\([^)]*\)\s*)?(?:deep|below|underground|beneath)\b", after, re.I):
         return "depth"
     m = _DIRECTIONS.match(after)
     if m:
@@ -747,6 +751,8 @@ def _zeros(s: Sentence) -> list[Fact]:
         attribute = _ZERO_ATTR.get(word)
         if attribute is None:
             continue
+        if attribute in ("killed", "injured") and re.match(r"^\s+(?:or|and|nor)\s+(?:injuries|deaths)\b", s.text[m.end() :]):
+            attribute = "casualties"  # "no deaths or injuries"
         scope = None
         place = re.match(r"^\s+(?:in|at)\s+(?P<p>(?:[A-Z][\w’'-]*\s*)+)", s.text[m.end() :])
         if place:

@@ -47,7 +47,7 @@ def event_place_links(
     for e1 in dated_events(s1, broad, memo):
         for e2 in dated_events(s2, broad, memo):
             shared = e1.classes & e2.classes & HAPPENINGS
-            if not shared or not e1.places or not e2.places or e1.relative or e2.relative:
+            if not shared or not e1.scene or not e2.scene or e1.relative or e2.relative:
                 continue
             if e1.subjects and e2.subjects and not (e1.subjects & e2.subjects):
                 continue
@@ -58,11 +58,11 @@ def event_place_links(
                 continue
             if any(
                 a == b or a in b or b in a or together.named_together(a, b)
-                for a in e1.places
-                for b in e2.places
+                for a in e1.scene
+                for b in e2.scene
             ):
                 continue
-            p1, p2 = _written(s1, e1.places), _written(s2, e2.places)
+            p1, p2 = _written(s1, e1.scene), _written(s2, e2.scene)
             topic = "Place of the " + sorted(shared)[0]
             out.append(Link("place", topic, e1.key, e2.key, p1, p2, True, e1.values[0]))
     return out
