@@ -428,3 +428,30 @@ def test_two_arrests_on_two_days_are_not_a_date_conflict(nlp, embedder):
         published="2024-03-08",
     )
     assert found == []
+
+
+def test_a_team_a_road_and_a_suburb_are_not_three_places_of_one_arrest(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "Receiver Tom Ellery was arrested on suspicion of drunk driving on Jan. 6, five "
+            "days before Denver's playoff loss at Baltimore.",
+            "b": "Ellery was arrested early Jan. 6 on suspicion of drunk driving on Highway 40 "
+            "near Interstate 70.",
+            "c": "The team is still waiting on the case of Ellery, arrested Jan. 6 in Lakewood on "
+            "suspicion of drunk driving.",
+        },
+        published="2024-02-01",
+    )
+    assert found == []
+
+
+def test_the_term_a_defendant_faces_is_not_the_term_given(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "Paul Brandt faces 25 years in prison if convicted of the fraud.",
+            "b": "Paul Brandt was sentenced to 12 years in prison on Thursday.",
+        },
+    )
+    assert found == []

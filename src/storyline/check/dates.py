@@ -60,6 +60,10 @@ REPORTING = re.compile(
     r"\b" + _SAYING + r"(\s+[\w.’'-]+){0,2}\s+(on\s+)?(late\s+|early\s+|earlier\s+|later\s+)?$",
     re.I,
 )
+_SCENE_BREAK = re.compile(r"[;,]|\b(?:before|after|when|while|where|since|as|and|but|which|who)\b")
+_SCENE_BEFORE = re.compile(
+    r"\b(?:in|at|near|outside|off)\s+(?:the\s+)?(?:(?:town|city|village|province|district|region)\s+of\s+)?$"
+)
 REPORTING_AHEAD = re.compile(r"\b" + _SAYING + r"\b", re.I)
 DATELINE = re.compile(r"^[\s,]*(\d{4}\s*)?\(")
 
@@ -96,7 +100,11 @@ def _events(s: Sentence, broad: set[str]) -> list[_DatedEvent]:
             prev_end = end
             continue  # "KCNA said Wednesday", "SEOUL, Sept. 13 (Yonhap)": when it was reported
         window = (prev_end, start)
-        scene_window = (prev_end, groups[k + 1][0].start if k + 1 < len(groups) else len(s.text))
+        # the place of the event: in its clause, before the date or after it up to a clause break
+        # ("arrested Jan. 6 in Clairemont", not "five days before San Diego's playoff loss")
+        scene_end = groups[k + 1][0].start if k + 1 < len(groups) else len(s.text)
+        brk = _SCENE_BREAK.search(s.text, end, scene_end)
+        scene_window = (prev_end, brk.start() if brk else scene_end)
         classes = _classes(s.text[window[0] : window[1]])
         if not classes:  # "On Monday, the agency ... will meet": the event follows the date
             nxt = groups[k + 1][0].start if k + 1 < len(groups) else len(s.text)
@@ -121,8 +129,10 @@ def _events(s: Sentence, broad: set[str]) -> list[_DatedEvent]:
             if (
                 scene_window[0] <= e.start
                 and e.end <= scene_window[1]
-                and (e.label in ("GPE", "LOC", "FAC") or e.text.lower() in PLACE_NAMES.get())
+                and e.label == "GPE"  # a town or country, not a road or a building beside it
                 and e.text.lower() not in broad
+                and _SCENE_BEFORE.search(s.text[max(0, e.start - 40) : e.start])
+                and not re.match(r"[’']s\b", s.text[e.end : e.end + 3])
             ):
                 scene.add(e.text.lower())
             if not (window[0] <= e.start and e.end <= window[1]):

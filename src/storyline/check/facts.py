@@ -115,6 +115,7 @@ _VERB_CLASSES: dict[str, str] = {
     **{v: "send" for v in "send dispatch deploy call".split()},
 }  # fmt: skip
 _TERM = frozenset("sentence sentenced prison jail imprisonment custody behind".split())
+_POSSIBLE_TERM = frozenset("face faces facing faced maximum minimum possible carry carries seek seeks sought ask asked".split())
 _SPEED_CHANGE = frozenset(
     "expect expected forecast predict strengthen weaken intensify increase decrease drop rise "
     "slow could may might will would reach".split()
@@ -352,6 +353,8 @@ def _read(s: Sentence, q: Quantity, tok: Any, value: Value, doc: Any) -> Fact | 
         name = _person_near(s, doc, tok)
         return fact("age", age, subject=person_key(name) if name else None, given=given_name(name))
     if value.dim == "duration" and q.unit in ("year", "month") and _TERM & set(lemmas):
+        if _clause_words(tok) & _POSSIBLE_TERM:
+            return None  # "faces up to 20 years", "the maximum is 25 years": not the sentence given
         name = _sentenced_person(tok)
         return fact("term", subject=person_key(name)) if name else None
     if value.dim == "speed":
