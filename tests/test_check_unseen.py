@@ -305,6 +305,19 @@ def test_a_depth_written_with_its_conversion_against_a_tenfold_one(nlp, embedder
     assert {a for a, _ in sides(found[0])} == {"a", "b", "c"}
 
 
+def test_power_not_affected_against_a_blackout(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "Power and water supplies were not affected by the storm, the mayor said.",
+            "b": "The storm knocked out power to thousands of homes on Sunday.",
+            "c": "Power was restored to most homes on Monday after a blackout caused by the storm.",
+        },
+    )
+    assert [c.kind for c in found] == ["other"]
+    assert {a for a, _ in sides(found[0])} == {"a", "b", "c"}
+
+
 # --- traps ---------------------------------------------------------------------------------
 
 

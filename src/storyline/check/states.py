@@ -21,6 +21,8 @@ _DAMAGE = frozenset(
     "destroy devastate damage collapse topple flatten raze gut level wreck demolish".split()
 )
 _DAMAGE_PARTICLE = {"knock": ("down", "out"), "cut": ("off", "")}
+_UTILITIES = frozenset("power electricity water gas phone telephone".split())
+_OUTAGE = frozenset("blackout outage".split())
 _INTACT = frozenset("intact undamaged unaffected unscathed untouched spared".split())
 _NEGATABLE = frozenset("affect damage hit destroy harm".split())
 _GOOD = frozenset("well properly adequately fully sufficiently suitably appropriately".split())
@@ -45,7 +47,7 @@ class State:
 _CUES = re.compile(
     r"destr|devastat|damag|collaps|toppl|flatten|raz|gutt|level|wreck|demolish|knock|\bcut\b|"
     r"intact|undamaged|unaffected|unscathed|untouched|spared|affected|\bhit\b|harm|"
-    r"equip|prepar|train|protect|maintain|organi[sz]|staff",
+    r"equip|prepar|train|protect|maintain|organi[sz]|staff|blackout|outage|restored",
     re.I,
 )
 
@@ -78,6 +80,9 @@ def sentence_states(s: Sentence, doc: Any) -> list[State]:
             thing = _object(tok) if tok.tag_ != "VBN" or _active(tok) else _subject(tok)
             if thing is not None:
                 out.append(_state(key, s, "damage", False, thing, tok))
+        if lemma in _OUTAGE or (lemma == "restore" and tok.tag_ == "VBN" and _utility(_subject(tok))):
+            # "a blackout", "power outages", "power was restored": the supply was cut
+            out.append(State(key, "damage", False, frozenset({"power"} if lemma in _OUTAGE else {_utility(_subject(tok)) or "power"}), frozenset(), tok.text))
         quality = _quality(tok)
         if quality is not None:
             good, word = quality
@@ -101,6 +106,13 @@ def _quality(tok: Any) -> tuple[bool, str] | None:
     if words & _BAD:
         return False, tok.doc[min([tok.i] + [c.i for c in mods] + [t.i for t in left if t.lower_ in _BAD]) : tok.i + 1].text
     return None
+
+
+def _utility(thing: Any) -> str | None:
+    if thing is None:
+        return None
+    word = thing.lower_
+    return "power" if word == "electricity" else word if word in _UTILITIES else None
 
 
 def _has_particle(tok: Any) -> bool:
@@ -140,9 +152,11 @@ def _state(key: Key, s: Sentence, what: str, good: bool, thing: Any, tok: Any) -
     nouns = set()
     head = thing
     if head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() not in _GENERIC:
-        nouns.add(head.lemma_.lower())
+        nouns.add(head.lower_ if head.lower_ in _UTILITIES else head.lemma_.lower())
     for c in head.subtree:  # "the main area of the supermarket", "the village's power lines"
-        if c.pos_ == "NOUN" and c.dep_ in ("pobj", "compound", "poss", "conj") and c.lemma_.lower() not in _GENERIC:
+        # a common noun opening the sentence is often tagged a name ("Power and water supplies")
+        noun = c.pos_ == "NOUN" or (c.pos_ == "PROPN" and c.i == 0 and c.lower_ in _UTILITIES)
+        if noun and c.dep_ in ("pobj", "compound", "poss", "conj", "nmod") and c.lemma_.lower() not in _GENERIC:
             nouns.add(c.lemma_.lower())
     # names of the thing itself ("the main town, also called Qeshm"), and for a damage, of the
     # place it happened in ("buildings were toppled in the island's capital, Qeshm City")
