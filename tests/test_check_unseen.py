@@ -318,6 +318,44 @@ def test_power_not_affected_against_a_blackout(nlp, embedder):
     assert {a for a, _ in sides(found[0])} == {"a", "b", "c"}
 
 
+def test_two_groups_blamed_for_one_bombing(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "Police blamed the Irish Republican Army for the bombing on Friday.",
+            "b": "Police blamed the Ulster Volunteer Force for the bombing on Friday.",
+        },
+    )
+    assert [c.kind for c in found] == ["actor"]
+
+
+def test_two_days_for_a_verdict_and_for_a_product_unveiled(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "A jury convicted Dharun Ravi on Friday of bias intimidation. Apple unveiled the "
+            "new tablet on Wednesday in San Francisco.",
+            "b": "Dharun Ravi was convicted on Thursday of bias intimidation. Apple unveiled the "
+            "new tablet on Thursday in San Francisco.",
+        },
+        published="2012-03-10",
+    )
+    assert sorted(c.summary.split(":")[0] for c in found) == ["Date of the launch", "Date of the verdict"]
+
+
+def test_no_casualties_against_deaths_and_injuries_of_one_sentence_names_both(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "Seven people died and 15 were injured when the bus bomb went off on Monday.",
+            "b": "The bus bomb caused no casualties, police said on Monday.",
+        },
+    )
+    assert [c.kind for c in found] == ["denial"]
+    assert found[0].summary.startswith("People injured and people killed: \"no casualties\" (b)")
+    assert '"Seven people" (a)' in found[0].summary and '"15" (a)' in found[0].summary
+
+
 # --- traps ---------------------------------------------------------------------------------
 
 
@@ -465,6 +503,17 @@ def test_the_term_a_defendant_faces_is_not_the_term_given(nlp, embedder):
         {
             "a": "Paul Brandt faces 25 years in prison if convicted of the fraud.",
             "b": "Paul Brandt was sentenced to 12 years in prison on Thursday.",
+        },
+    )
+    assert found == []
+
+
+def test_a_town_s_toll_inside_the_state_s_toll_is_a_part(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "The tornado killed 12 people in Moore on Monday.",
+            "b": "The tornadoes killed 24 people across the state on Monday, including 12 in Moore.",
         },
     )
     assert found == []

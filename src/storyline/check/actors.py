@@ -94,12 +94,17 @@ def _acts(s: Sentence, doc: Any) -> list[_Act]:
     ]
     out = []
     for tok in doc:
-        if tok.pos_ != "VERB" or (tok.lemma_.lower() in COMMUNICATION and not _claims_an_act(tok)):
+        blamed = tok.lemma_.lower() in _BLAME
+        if tok.pos_ != "VERB" or (tok.lemma_.lower() in COMMUNICATION and not _claims_an_act(tok) and not blamed):
             continue
         # the doer: an active subject, or the agent of a passive ("was placed ... by the team");
-        # a passive subject is the one acted on ("Thomas was placed on injured reserve")
-        subj = [c for c in tok.children if c.dep_ == "nsubj"]
-        subj += [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        # a passive subject is the one acted on ("Thomas was placed on injured reserve"); the
+        # one blamed ("police blamed the IRA for the bombing")
+        if blamed:
+            subj = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+        else:
+            subj = [c for c in tok.children if c.dep_ == "nsubj"]
+            subj += [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
         if not subj:
             continue
         # a hyphenated name the parser splits into several subjects ("Lashkar-e-Jhangvi")
@@ -110,12 +115,14 @@ def _acts(s: Sentence, doc: Any) -> list[_Act]:
         # The whole subject phrase: "Prodigy, one-half of Mobb Deep" and "Prodigy, iconic rapper"
         # are one actor even when the tagger finds different names in them.
         subj_words = frozenset(name_tokens(span.text))
-        rest = frozenset(content_words(doc[tok.i + 1 : tok.right_edge.i + 1].text))
+        after = max(tok.i, max(c.right_edge.i for c in subj)) if blamed else tok.i
+        rest = frozenset(content_words(doc[after + 1 : tok.right_edge.i + 1].text))
         out.append((tok.lemma_.lower(), subj_words, rest, span.text))
     return out
 
 
 _RESPONSIBILITY = frozenset("responsibility credit".split())
+_BLAME = frozenset({"blame"})  # not "accuse": co-defendants are accused of one crime
 
 
 def _claims_an_act(tok: Any) -> bool:

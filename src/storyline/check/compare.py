@@ -47,7 +47,15 @@ def fact_conflicts(
     places = _place_descriptors(docs)
     texts = [" ".join(s.text for s in d.sentences).lower() for d in docs]
     containers = _containers(docs)
+    parts = _part_places(docs)
+    sentence_text = {(s.article, s.index): s.text for d in docs for s in d.sentences} if parts else {}
     for f in facts:
+        if parts and f.attribute in CASUALTIES and f.scope is None:
+            at = _AT_PLACE.match(sentence_text[f.key][f.end :])
+            if at and place_key(at.group("place")) in parts:
+                # "12 killed in Moore" where the story says "24 across the state, including 12
+                # in Moore": the toll of a part, not the whole
+                f = Fact(**{**f.__dict__, "scope": place_key(at.group("place"))})
         subject = f.subject
         if f.attribute in ("age", "residence", "charge", "term") and subject:
             subject = frames.canonical.get(subject, subject)
@@ -90,15 +98,36 @@ def _merge_denials(conflicts: list[Conflict]) -> list[Conflict]:
         first = out[merged[zeros]]
         seen = {(s.article, s.sentence, s.value) for s in first.sides}
         extra = tuple(s for s in c.sides if (s.article, s.sentence, s.value) not in seen)
-        head, _, rest = first.summary.partition(": ")
-        other_head, _, other_rest = c.summary.partition(": ")
-        others = other_rest.split(" vs ", 1)[1] if " vs " in other_rest else other_rest
-        out[merged[zeros]] = replace(
-            first,
-            summary=f"{head} and {other_head[0].lower()}{other_head[1:]}: {rest} vs {others}",
-            sides=first.sides + extra,
-        )
+        topic, parts = _summary_parts(first.summary)
+        other_topic, other_parts = _summary_parts(c.summary)
+        zero_part = [p for p in parts if _is_zero_part(p)]
+        rest = [p for p in parts + other_parts if not _is_zero_part(p)]
+        summary = f"{topic} and {other_topic[0].lower()}{other_topic[1:]}: " + " vs ".join(zero_part[:1] + rest)
+        out[merged[zeros]] = replace(first, summary=summary, sides=first.sides + extra)
     return out
+
+
+def _summary_parts(summary: str) -> tuple[str, list[str]]:
+    topic, _, rest = summary.partition(": ")
+    return topic, rest.split(" vs ")
+
+
+def _is_zero_part(part: str) -> bool:
+    quoted = re.match(r'^"([^"]*)"', part)
+    return bool(quoted and _ZERO_TEXT.fullmatch(quoted.group(1)))
+
+
+_PLACE_NAME = r"(?P<place>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"
+_AT_PLACE = re.compile(r"^\s*(?:people\s+)?(?:(?:were|was|have\s+been|had\s+been)\s+)?(?:[a-z]+\s+)?(?:in|at)\s+" + _PLACE_NAME)
+_PART = re.compile(
+    r"\b(?:including|among\s+them|of\s+(?:them|whom|those))\s+(?:at\s+least\s+|about\s+)?(?:\d[\d,]*|[a-z]+)\s+"
+    r"(?:people\s+|of\s+them\s+)?(?:in|at)\s+" + _PLACE_NAME
+)
+
+
+def _part_places(docs: Sequence[AnalysedArticle]) -> set[str]:
+    """Places the story gives a part of a toll for ("24 dead, including 12 in Moore")."""
+    return {place_key(m.group("place")) for d in docs for s in d.sentences for m in _PART.finditer(s.text)}
 
 
 def _containers(docs: Sequence[AnalysedArticle]) -> set[str]:
