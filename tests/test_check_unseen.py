@@ -148,6 +148,7 @@ def test_two_groups_claiming_one_attack(nlp, embedder):
         },
     )
     assert [c.kind for c in found] == ["actor"]
+    assert found[0].summary.startswith("Who claimed responsibility")
 
 
 def test_two_dates_for_one_landfall(nlp, embedder):

@@ -75,7 +75,7 @@ def actor_links(s1: Sentence, s2: Sentence, acts: dict[Key, list[_Act]]) -> list
             out.append(
                 Link(
                     "actor",
-                    f"Who {verb}",
+                    _TOPICS.get(verb, f"Who {verb}"),
                     (s1.article, s1.index),
                     (s2.article, s2.index),
                     who1,
@@ -122,6 +122,7 @@ def _acts(s: Sentence, doc: Any) -> list[_Act]:
 
 
 _RESPONSIBILITY = frozenset("responsibility credit".split())
+_TOPICS = {"blame": "Who was blamed", "claim": "Who claimed responsibility"}
 _BLAME = frozenset({"blame"})  # not "accuse": co-defendants are accused of one crime
 
 
