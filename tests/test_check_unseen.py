@@ -518,3 +518,16 @@ def test_a_town_s_toll_inside_the_state_s_toll_is_a_part(nlp, embedder):
         },
     )
     assert found == []
+
+
+def test_a_record_distance_of_another_year_is_not_this_shot_s(nlp, embedder):
+    found = conflicts_of(
+        nlp,
+        {
+            "a": "The sniper killed an insurgent from 3,540 metres away last month.",
+            "b": "In 2002, another Canadian sniper killed a gunman from 2,430 metres away.",
+            "c": "The sniper hit the insurgent from 3,540 metres away in May.",
+        },
+        published="2017-06-22",
+    )
+    assert found == []

@@ -330,6 +330,11 @@ class StoryFrames:
         if personal:  # a person's age, home or fall: the person tells events apart
             who = {fact.subject} if fact.subject else self.persons(fact)
             persons = frozenset(self.canonical.get(p, p) for p in who) - self.not_people
+            era, own = self.era(fact)
+            if own and era is not None and not persons:
+                # "In 2002, a sniper killed a gunman from 2,430 metres away": nobody named, but
+                # dated in the past by its own sentence, so another event than the story's
+                return Frame(era, persons, None, True)
             return Frame(None, persons, None, False)
         era, own = self.era(fact)
         day = None
