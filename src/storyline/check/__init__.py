@@ -14,9 +14,10 @@ No contradiction model runs offline, and embeddings do not see contradictions ("
   sides grouped by value (``compare``);
 - links between related sentences (``related``: mentions of one aligned claim, or nearby
   sentences of one story group): dates of the same event (weekdays compared as named, so a
-  wrong page date does not invent a conflict), places of the same arrival, a denial against an
-  unhedged assertion, different actors doing the same thing, and opposite states of one thing
-  (``states``: intact vs destroyed, well vs ill equipped). Conflicts are the connected groups
+  wrong page date does not invent a conflict), places of the same arrival, towns of one dated
+  bombing, arrest or quake (``scene``), a denial against an unhedged assertion, different
+  actors doing, claiming or blamed for the same thing, and opposite states of one thing
+  (``states``: intact vs destroyed, power not affected vs a blackout, well vs ill equipped). Conflicts are the connected groups
   of strong links; a weak link only adds a side to such a group.
 
 Everything read from a sentence is read once per sentence (facts, states, dated events,

@@ -19,8 +19,7 @@ from dataclasses import dataclass, field, replace
 from ..align import stable_id
 from ..models import AnalysedArticle, Conflict, ConflictKind, ConflictSide
 from .events import Frame, StoryFrames, compatible
-from .facts import _ZERO as _ZERO_TEXT
-from .facts import CASUALTIES, Fact, label, place_key
+from .facts import CASUALTIES, ZERO_PHRASE, Fact, label, place_key
 from .values import Rates, Value, agree, same_number_other_unit
 
 MAX_SPREAD = {"count": 10.0, "distance:depth": 10.0}
@@ -89,7 +88,7 @@ def _merge_denials(conflicts: list[Conflict]) -> list[Conflict]:
     merged: dict[tuple[tuple[str, int, str | None], ...], int] = {}
     out: list[Conflict] = []
     for c in conflicts:
-        zeros = tuple(sorted((s.article, s.sentence, s.value) for s in c.sides if _ZERO_TEXT.fullmatch(s.value or "")))
+        zeros = tuple(sorted((s.article, s.sentence, s.value) for s in c.sides if ZERO_PHRASE.fullmatch(s.value or "")))
         if c.kind != "denial" or not zeros or zeros not in merged:
             if c.kind == "denial" and zeros:
                 merged[zeros] = len(out)
@@ -114,7 +113,7 @@ def _summary_parts(summary: str) -> tuple[str, list[str]]:
 
 def _is_zero_part(part: str) -> bool:
     quoted = re.match(r'^"([^"]*)"', part)
-    return bool(quoted and _ZERO_TEXT.fullmatch(quoted.group(1)))
+    return bool(quoted and ZERO_PHRASE.fullmatch(quoted.group(1)))
 
 
 _PLACE_NAME = r"(?P<place>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"

@@ -134,6 +134,8 @@ _ZERO = re.compile(
     r"|\bwithout\s+(?:any\s+)?(?P<noun2>casualties|injuries|deaths|fatalities)\b",
     re.I,
 )
+ZERO_PHRASE = _ZERO
+"""What a zero figure is written as ("no casualties", "nobody was hurt")."""
 _ZERO_ATTR = {"killed": "killed", "hurt": "injured", "injured": "injured", "wounded": "injured",
               "harmed": "injured", "arrested": "arrested", "missing": "missing",
               "casualties": "casualties", "injuries": "injured", "deaths": "killed",
