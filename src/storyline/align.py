@@ -726,16 +726,21 @@ def _copy_sentences(
     syndication: Sequence[SyndicationGroup],
     settings: Settings,
 ) -> dict[tuple[str, str], set[tuple[int, int]]]:
-    """Shared sentence pairs of every two articles in one syndication group, both orders."""
+    """Shared sentence pairs of every two articles in one syndication group, both orders.
+
+    One similarity pass over each group's sentences (not one per article pair: a wire story
+    carried by 100 sites is 4,950 pairs)."""
     by_id = {d.article.id: d for d in docs}
     out: dict[tuple[str, str], set[tuple[int, int]]] = {}
     for group in syndication:
-        ids = [a for a in group.articles if a in by_id]
-        for i, a in enumerate(ids):
-            for b in ids[i + 1 :]:
-                pairs = shared_pairs(by_id[a], by_id[b], vectors, settings)
-                out[(a, b)] = {(p.a, p.b) for p in pairs}
-                out[(b, a)] = {(p.b, p.a) for p in pairs}
+        members = [by_id[a] for a in group.articles if a in by_id]
+        found = _shared_by_pair(members, vectors, settings)
+        for i, a in enumerate(members):
+            for j in range(i + 1, len(members)):
+                b = members[j]
+                pairs = found.get((i, j), [])
+                out[(a.article.id, b.article.id)] = {(p.a, p.b) for p in pairs}
+                out[(b.article.id, a.article.id)] = {(p.b, p.a) for p in pairs}
     return out
 
 
