@@ -387,13 +387,14 @@ def _candidates(
     doc = [line.doc for line in lines]
     floor = min(PARAPHRASE_SIMILARITY, settings.copy_threshold)
     pairs: dict[tuple[int, int], float] = {}
+    docs = np.asarray(doc)
     for start in range(0, len(lines), BLOCK_ROWS):
         sims = matrix[start : start + BLOCK_ROWS] @ matrix.T
         xs, ys = np.nonzero(sims >= floor)
-        for bx, by in zip(xs.tolist(), ys.tolist(), strict=True):
-            x, y = bx + start, by
-            if x < y and doc[x] != doc[y]:
-                pairs[(x, y)] = float(sims[bx, by])
+        keep = (xs + start < ys) & (docs[xs + start] != docs[ys])  # each pair once, two articles
+        xs, ys = xs[keep], ys[keep]
+        for bx, by, sim in zip(xs.tolist(), ys.tolist(), sims[xs, ys].tolist(), strict=True):
+            pairs[(bx + start, by)] = sim
     index: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for x, line in enumerate(lines):
         for gram in line.grams:
@@ -756,7 +757,8 @@ class _Features:
     modality: str
 
 
-_STEM = snowballstemmer.stemmer("porter").stemWord  # imports in ms; NLTK takes seconds
+# imports in ms (NLTK takes seconds); memoised: a story repeats the same few thousand words
+_STEM = functools.lru_cache(maxsize=65_536)(snowballstemmer.stemmer("porter").stemWord)
 
 
 def _features(m: ClaimMention, sentence: Sentence | None, modality: str) -> _Features:
