@@ -917,10 +917,12 @@ def _cluster(
     scores: dict[tuple[int, int], float] = {}
     candidates = []
     idf = _idf(feats, members)
-    if len(members) > 1:
-        sub = mvecs[members] @ mvecs[members].T
-        for x, y in zip(*np.nonzero(sub >= min_cosine), strict=True):
-            i, j = members[int(x)], members[int(y)]
+    sub = mvecs[members]
+    for lo in range(0, len(members) if len(members) > 1 else 0, BLOCK_ROWS):
+        # row blocks: 5,000 mentions would be a 100 MB similarity matrix at once
+        xs, ys = np.nonzero(sub[lo : lo + BLOCK_ROWS] @ sub.T >= min_cosine)
+        for x, y in zip((xs + lo).tolist(), ys.tolist(), strict=True):
+            i, j = members[x], members[y]
             if i >= j or mentions[i].article == mentions[j].article:
                 continue
             s = _pair_score(i, j, mvecs, feats, idf)
