@@ -38,6 +38,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from rapidfuzz.distance import Levenshtein
 
@@ -126,12 +127,12 @@ class _Raw:
     cue: str | None  # "place", "org" or "person" from the words around it (``mention_cue``)
     initials: frozenset[str]  # parts of the key written as initialisms ("U.S.", "INS")
 
-    @property
+    @cached_property  # read ~15 times per mention by the merge passes
     def core(self) -> tuple[str, ...]:
         """The key without particles: what names are compared on."""
         return name_core(self.key)
 
-    @property
+    @cached_property
     def joined(self) -> str:
         """Spacing set aside: "SeaMicro" and "Sea Micro" are one name."""
         return "".join(self.key)
@@ -482,12 +483,17 @@ def _merge_one_word_typos(raws: list[_Raw], groups: _Groups) -> None:
         and not w.isdigit()
         and labels[w].most_common(1)[0][0] != "NORP"
     )
-    by_length: dict[int, list[str]] = defaultdict(list)
+    # Blocking by deletion neighbourhoods (as in SymSpell): two words one edit apart share a key
+    # among each word and its one-letter deletions, so only those pairs are compared.
+    by_key: dict[str, list[str]] = defaultdict(list)
     for w in pool:
-        by_length[len(w)].append(w)
+        for key in _deletions(w):
+            by_key[key].append(w)
     for w in pool:
-        for other in by_length[len(w)] + by_length[len(w) + 1]:
-            if other <= w and len(other) == len(w):
+        near = {other for key in _deletions(w) for other in by_key[key]}
+        # the order of the all-pairs scan this replaces: same length, then one longer, A-Z
+        for other in sorted(near, key=lambda o: (len(o), o)):
+            if len(other) not in (len(w), len(w) + 1) or (other <= w and len(other) == len(w)):
                 continue
             if Levenshtein.distance(w, other) != 1 or derived(w, other):
                 continue
@@ -495,6 +501,11 @@ def _merge_one_word_typos(raws: list[_Raw], groups: _Groups) -> None:
             gb = {groups.find(i) for i in words[other]}
             if len(ga) == 1 and len(gb) == 1:  # a word split between people is no one's typo
                 groups.union(ga.pop(), gb.pop())
+
+
+def _deletions(word: str) -> set[str]:
+    """The word and every word one letter shorter made from it."""
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 # --- descriptions -------------------------------------------------------------------------

@@ -14,7 +14,9 @@ things only the story as a whole can settle:
 
 from __future__ import annotations
 
+import math
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
@@ -73,13 +75,19 @@ def _copied_day_words(
 ) -> None:
     words = [[_content(s.text) for s in d.sentences] for d in docs]
     shared: dict[tuple[int, int], int] = {}  # (copy, older page) -> sentences they share
+    index: dict[str, list[tuple[int, int]]] = defaultdict(list)  # word -> (article, sentence)
+    for a, per_sentence in enumerate(words):
+        for j, ws in enumerate(per_sentence):
+            if len(ws) >= COPY_MIN_WORDS:
+                for w in ws:
+                    index[w].append((a, j))
     for b, doc in enumerate(docs):
         for k, s in enumerate(doc.sentences):
             relative = [t for t in times[b][k] if t.relative and _DAY_WORD.search(t.text)]
             anchor_b = to_day(doc.reference_date(s))
             if not relative or anchor_b is None or len(words[b][k]) < COPY_MIN_WORDS:
                 continue
-            source = _older_copy(docs, words, b, k, anchor_b, shared)
+            source = _older_copy(docs, words, b, k, anchor_b, shared, index)
             if source is None:
                 continue
             anchor_a = source
@@ -103,20 +111,30 @@ def _older_copy(
     k: int,
     anchor_b: date,
     shared: dict[tuple[int, int], int],
+    index: dict[str, list[tuple[int, int]]],
 ) -> date | None:
     """The date of the oldest page that sentence k of article b was copied from, if any."""
     mine = words[b][k]
     numbers = {w for w in mine if w.isdigit()}
     best: date | None = None
-    for a, other in enumerate(docs):
+    # A sentence sharing ``need`` of my words holds one of my len - need + 1 rarest words
+    # (prefix filtering), so only the sentences holding those are compared, not the story's all.
+    need = math.ceil(COPY_SHARE * len(mine))
+    rarest = sorted(mine, key=lambda w: (len(index[w]), w))[: len(mine) - need + 1]
+    candidates: dict[int, set[int]] = defaultdict(set)
+    for w in rarest:
+        for a, j in index[w]:
+            candidates[a].add(j)
+    for a in sorted(candidates):
+        other = docs[a]
         if a == b:
             continue
         hits = [
             j
-            for j, theirs in enumerate(words[a])
-            if len(theirs) >= COPY_MIN_WORDS
-            and len(mine & theirs) >= COPY_SHARE * len(mine)
-            and numbers <= theirs
+            for j in sorted(candidates[a])
+            if len(words[a][j]) >= COPY_MIN_WORDS
+            and len(mine & words[a][j]) >= COPY_SHARE * len(mine)
+            and numbers <= words[a][j]
         ]
         if not hits:
             continue

@@ -21,6 +21,7 @@ Resolution rules (documented choices):
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -249,6 +250,11 @@ def is_future(text: str, start: int, end: int | None = None) -> bool:
 
 def scan(text: str) -> Iterator[Found]:
     """Every temporal expression in ``text``, left to right, without overlaps."""
+    yield from _scan(text)
+
+
+@functools.lru_cache(maxsize=20_000)  # dating, reconciliation and find_times scan each sentence
+def _scan(text: str) -> tuple[Found, ...]:
     taken: list[tuple[int, int]] = []
     found: list[Found] = []
     for kind, pattern in _PATTERNS:
@@ -259,7 +265,7 @@ def scan(text: str) -> Iterator[Found]:
             taken.append((s, e))
             found.append(Found(kind, s, e, m))
     found.sort(key=lambda f: f.start)
-    yield from found
+    return tuple(found)
 
 
 def find_times(text: str, anchor: str | date | None) -> list[TimeExpression]:

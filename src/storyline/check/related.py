@@ -44,15 +44,25 @@ def related_pairs(
             continue
         m = vectors.matrix[[vectors.row(*k) for k in keys]]
         k = min(NEIGHBOURS, len(keys) - 1)
+        rank = np.empty(len(keys), dtype=np.int64)  # pairs are (smaller key, larger key)
+        rank[sorted(range(len(keys)), key=keys.__getitem__)] = np.arange(len(keys))
+        found = []
         for lo in range(0, len(keys), 512):  # row blocks: memory stays small on big stories
             sims = m[lo : lo + 512] @ m.T
-            for r in range(sims.shape[0]):
-                sims[r, lo + r] = -1.0
-            top = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < len(keys) else None
-            for r in range(sims.shape[0]):
-                cols = top[r] if top is not None else range(len(keys))
-                for j in cols:
-                    if sims[r, j] >= RELATED_SIMILARITY:
-                        a, b = keys[lo + r], keys[int(j)]
-                        pairs.add((a, b) if a < b else (b, a))
+            rows = np.arange(sims.shape[0])
+            sims[rows, lo + rows] = -1.0
+            related = sims >= RELATED_SIMILARITY
+            # A row with at most k related sentences keeps them all (they are its top k); only
+            # rows with more are ranked, so the ranking is paid where it changes something.
+            crowded = np.nonzero(related.sum(axis=1) > k)[0]
+            if len(crowded) and k < len(keys):
+                top = np.argpartition(-sims[crowded], k - 1, axis=1)[:, :k]
+                related[crowded] = False
+                related[crowded[:, None], top] = sims[crowded[:, None], top] >= RELATED_SIMILARITY
+            rs, js = np.nonzero(related)
+            rs += lo
+            swap = rank[rs] > rank[js]
+            found.append(np.where(swap, js, rs) * len(keys) + np.where(swap, rs, js))
+        for code in np.unique(np.concatenate(found)).tolist():
+            pairs.add((keys[code // len(keys)], keys[code % len(keys)]))
     return pairs
