@@ -222,23 +222,23 @@ def _cue_re(cue: str) -> str:
     return r"\b" + cue + (r"(?![,)])" if cue == "left" else "")  # "Kim Jong Un, left, steps down"
 
 
+# One compiled alternation per class, and one over every cue: these run for every date of every
+# sentence, and a search per cue cost more than the rest of dated_events.
+_CLASS_RES = {
+    c: re.compile("|".join(_cue_re(cue) for cue in cues)) for c, cues in EVENT_CLASSES.items()
+}
+_ANY_CUE = re.compile("|".join(_cue_re(cue) for cues in EVENT_CLASSES.values() for cue in cues))
+
+
 def _classes(text: str) -> set[str]:
     low = text.lower()
-    return {
-        c for c, cues in EVENT_CLASSES.items() if any(re.search(_cue_re(cue), low) for cue in cues)
-    }
+    return {c for c, pattern in _CLASS_RES.items() if pattern.search(low)}
 
 
 def _first_cue(text: str) -> int:
-    low = text.lower()
-    found = [
-        m.start()
-        for cues in EVENT_CLASSES.values()
-        for cue in cues
-        for m in [re.search(_cue_re(cue), low)]
-        if m
-    ]
-    return min(found) if found else len(text)
+    """Where the first event cue starts (the leftmost match of any cue), else the text's end."""
+    m = _ANY_CUE.search(text.lower())
+    return m.start() if m else len(text)
 
 
 def _days_apart(a: str, b: str) -> int | None:
