@@ -37,17 +37,32 @@ lower similarity: the names are all that differs, and names weigh heavily in the
 SAME_WORDS = 0.75
 
 
-def same_act_words(s1: Sentence, s2: Sentence, similarity: float = 1.0) -> bool:
+def act_words(s: Sentence) -> frozenset[str]:
+    """The content words of a sentence outside its names."""
+    names = {w for e in s.entities for w in content_words(e.text)}
+    return content_words(s.text) - names
+
+
+def same_act_words(
+    s1: Sentence,
+    s2: Sentence,
+    similarity: float = 1.0,
+    words: dict[Key, frozenset[str]] | None = None,
+) -> bool:
     """Cheap filter before parsing: the two sentences share most words outside the names
-    (and they are close, or share nearly all such words)."""
-
-    def rest(s: Sentence) -> frozenset[str]:
-        names = {w for e in s.entities for w in content_words(e.text)}
-        return content_words(s.text) - names
-
+    (and they are close, or share nearly all such words). ``words`` memoises ``act_words``
+    per sentence across the pairs of a story."""
     if similarity < SAME_WORDS_SIMILARITY:
         return False
-    r1, r2 = rest(s1), rest(s2)
+    memo: dict[Key, frozenset[str]] = {} if words is None else words
+
+    def words_of(s: Sentence) -> frozenset[str]:
+        key = (s.article, s.index)
+        if key not in memo:
+            memo[key] = act_words(s)
+        return memo[key]
+
+    r1, r2 = words_of(s1), words_of(s2)
     if not (r1 and r2):
         return False
     overlap = len(r1 & r2) / len(r1 | r2)

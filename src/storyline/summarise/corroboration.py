@@ -21,6 +21,7 @@ the exact selection about 0.15 over greedy on both halves (see ``storyline eval 
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -289,7 +290,8 @@ def corroboration(
             eligible = (lengths > 0) & ~taken
         if not eligible.any():
             break
-        gain = np.array([sum(weight[c] for c in cs - covered) for cs in concepts])
+        # fsum: a set's order follows the process's string hashing; a plain sum's rounding would too
+        gain = np.array([math.fsum(weight[c] for c in cs - covered) for cs in concepts])
         gain = gain / np.maximum(lengths, 1)
         gain /= gain[eligible].max() or 1.0
         mmr = salience + weights.coverage * gain - weights.redundancy * closest

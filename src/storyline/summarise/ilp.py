@@ -58,7 +58,10 @@ def select(
     index: dict[Hashable, int] = {}
     carriers: list[list[int]] = []
     for j in (int(x) for x in np.flatnonzero(eligible)):
-        for c in concepts[j]:
+        # concepts in a fixed order: a set's order follows the process's string hashing, and
+        # HiGHS, stopping within its optimality gap, can return another selection when the
+        # columns come in another order (one story got 5 or 6 summary sentences by process)
+        for c in sorted(concepts[j], key=repr):
             if weight.get(c, 0.0) > 0:
                 k = index.setdefault(c, len(index))
                 if k == len(carriers):
