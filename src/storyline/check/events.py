@@ -509,11 +509,20 @@ def _canonical_people(docs: Sequence[AnalysedArticle], facts: Sequence[Fact]) ->
     counts.update(f.subject for f in facts if f.attribute == "age" and f.subject)
     names = sorted(counts, key=lambda n: -counts[n])
     out: dict[str, str] = {}
+    # Two spellings one edit apart share a key: the name itself or the name less one letter.
+    # Only names sharing a key are compared (the story's names were compared pairwise before).
+    by_key: dict[str, list[int]] = defaultdict(list)
     for i, n in enumerate(names):
-        for m in names[:i]:
-            if len(n) >= 4 and len(m) >= 4 and _one_edit(n, m):
+        if len(n) < 4:
+            continue
+        keys = {n} | {n[:j] + n[j + 1 :] for j in range(len(n))}
+        for c in sorted({c for k in keys for c in by_key.get(k, ())}):  # more frequent first
+            m = names[c]
+            if _one_edit(n, m):
                 out[n] = out.get(m, m)
                 break
+        for k in keys:
+            by_key[k].append(i)
     return out
 
 
