@@ -548,14 +548,21 @@ def _linked_pairs(
     docs: Sequence[AnalysedArticle], vectors: SentenceVectors, settings: Settings
 ) -> dict[tuple[str, str], list[SharedPair]]:
     out = {}
+    alignable: dict[int, int] = {}  # per article, not per pair: a story has N^2 / 2 pairs
     for (i, j), shared in sorted(_shared_by_pair(docs, vectors, settings).items()):
-        if _copied(docs[i], docs[j], shared):
+        for k in (i, j):
+            if k not in alignable:
+                alignable[k] = _alignable(docs[k])
+        if _copied(docs[i], docs[j], shared, min(alignable[i], alignable[j])):
             out[(docs[i].article.id, docs[j].article.id)] = shared
     return out
 
 
-def _copied(a: AnalysedArticle, b: AnalysedArticle, shared: list[SharedPair]) -> bool:
-    """Whether the shared pairs prove that one article copies the other or both one text."""
+def _copied(
+    a: AnalysedArticle, b: AnalysedArticle, shared: list[SharedPair], shorter: int | None = None
+) -> bool:
+    """Whether the shared pairs prove that one article copies the other or both one text.
+    ``shorter``: the fewer alignable sentences of the two, when the caller has counted them."""
     weighed = [p for p in shared if p.weight > 0]
     evidence = sum(p.weight for p in weighed)
     if (
@@ -567,7 +574,8 @@ def _copied(a: AnalysedArticle, b: AnalysedArticle, shared: list[SharedPair]) ->
     # a rewrite shares many facts in changed wording; quotations both carry prove nothing about
     # copying (every outlet quotes the same spokesman), so they do not count towards it
     told = [p for p in weighed if p.framing != "quote"]
-    shorter = min(_alignable(a), _alignable(b))
+    if shorter is None:
+        shorter = min(_alignable(a), _alignable(b))
     return len(told) >= max(REWRITE_MIN, REWRITE_SHARE * shorter)
 
 
