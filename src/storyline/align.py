@@ -553,16 +553,14 @@ def _linked_pairs(
         for k in (i, j):
             if k not in alignable:
                 alignable[k] = _alignable(docs[k])
-        if _copied(docs[i], docs[j], shared, min(alignable[i], alignable[j])):
+        if _copied(shared, min(alignable[i], alignable[j])):
             out[(docs[i].article.id, docs[j].article.id)] = shared
     return out
 
 
-def _copied(
-    a: AnalysedArticle, b: AnalysedArticle, shared: list[SharedPair], shorter: int | None = None
-) -> bool:
+def _copied(shared: list[SharedPair], shorter: int) -> bool:
     """Whether the shared pairs prove that one article copies the other or both one text.
-    ``shorter``: the fewer alignable sentences of the two, when the caller has counted them."""
+    ``shorter``: the fewer alignable sentences of the two articles."""
     weighed = [p for p in shared if p.weight > 0]
     evidence = sum(p.weight for p in weighed)
     if (
@@ -574,8 +572,6 @@ def _copied(
     # a rewrite shares many facts in changed wording; quotations both carry prove nothing about
     # copying (every outlet quotes the same spokesman), so they do not count towards it
     told = [p for p in weighed if p.framing != "quote"]
-    if shorter is None:
-        shorter = min(_alignable(a), _alignable(b))
     return len(told) >= max(REWRITE_MIN, REWRITE_SHARE * shorter)
 
 

@@ -487,10 +487,10 @@ def _merge_one_word_typos(raws: list[_Raw], groups: _Groups) -> None:
     # among each word and its one-letter deletions, so only those pairs are compared.
     by_key: dict[str, list[str]] = defaultdict(list)
     for w in pool:
-        for key in _deletions(w):
+        for key in one_edit_keys(w):
             by_key[key].append(w)
     for w in pool:
-        near = {other for key in _deletions(w) for other in by_key[key]}
+        near = {other for key in one_edit_keys(w) for other in by_key[key]}
         # the order of the all-pairs scan this replaces: same length, then one longer, A-Z
         for other in sorted(near, key=lambda o: (len(o), o)):
             if len(other) not in (len(w), len(w) + 1) or (other <= w and len(other) == len(w)):
@@ -503,8 +503,9 @@ def _merge_one_word_typos(raws: list[_Raw], groups: _Groups) -> None:
                 groups.union(ga.pop(), gb.pop())
 
 
-def _deletions(word: str) -> set[str]:
-    """The word and every word one letter shorter made from it."""
+def one_edit_keys(word: str) -> set[str]:
+    """The word and every word one letter shorter made from it: two words one edit apart
+    (a letter changed, added or dropped) share one of these keys."""
     return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 

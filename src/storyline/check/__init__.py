@@ -30,8 +30,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
-import numpy as np
-
 from ..align import has_vector
 from ..analyse.embed import SentenceVectors
 from ..models import AnalysedArticle, Claim, Conflict, Sentence
@@ -39,7 +37,7 @@ from ..settings import Settings
 from .actors import (
     ACTOR_SIMILARITY,
     COMMUNICATION,
-    SAME_WORDS_SIMILARITY,
+    act_words,
     actor_links,
     could_act,
     parse_acts,
@@ -127,7 +125,7 @@ def find_conflicts(
     arriving: set[Key] = set()
     denying: set[Key] = set()
     asserting: set[Key] = set()
-    acting: set[Key] = set()
+    acting: dict[Key, frozenset[str]] = {}  # sentences that could name an actor: their act words
     for key, s in sentences.items():
         b = broad[group_of[s.article]]
         if dated_events(s, b, memo):
@@ -140,9 +138,8 @@ def find_conflicts(
         if r.asserts:
             asserting.add(key)
         if could_act(s):
-            acting.add(key)
-    words: dict[Key, frozenset[str]] = {}  # act_words per sentence, made once
-    for k1, k2 in _live_pairs(pairs, sentences, vectors, dated, arriving, denying, asserting, acting):
+            acting[key] = act_words(s)
+    for k1, k2 in pairs:  # in key order (related_pairs sorts them)
         s1, s2 = sentences[k1], sentences[k2]
         story = stories[group_of[s1.article]]
         b = broad[group_of[s1.article]]
@@ -160,7 +157,7 @@ def find_conflicts(
             and s1.text != s2.text
             and has_vector(vectors, k1)
             and has_vector(vectors, k2)
-            and same_act_words(s1, s2, float(vectors[k1] @ vectors[k2]), words)
+            and same_act_words(acting[k1], acting[k2], float(vectors[k1] @ vectors[k2]))
         ):
             actor_pairs.append((s1, s2))
     if actor_pairs:  # one parse per sentence, in a batch, only for the few candidate pairs
@@ -187,67 +184,6 @@ def find_conflicts(
         for c in claims
     ]
     return conflicts, checked
-
-
-# float32 sums in another order move a cosine by ~1e-7; the prefilter keeps this much margin
-_SIMILARITY_SLACK = 1e-3
-
-
-def _live_pairs(
-    pairs: set[tuple[Key, Key]],
-    sentences: dict[Key, Sentence],
-    vectors: SentenceVectors,
-    dated: set[Key],
-    arriving: set[Key],
-    denying: set[Key],
-    asserting: set[Key],
-    acting: set[Key],
-) -> list[tuple[Key, Key]]:
-    """The related pairs, in order, that at least one rule of ``find_conflicts`` could act on.
-
-    Most related pairs take part in no rule (neither both dated, nor both arriving, nor a
-    denial and an assertion, nor two actors close enough to compare); deciding that for all
-    pairs at once in numpy, instead of one pair at a time, keeps the loop to the pairs that
-    matter. The actors' similarity here is only a prefilter with a margin: the loop computes
-    it exactly as before, so the links found are the same."""
-    if not pairs:
-        return []
-    ordinal = {key: i for i, key in enumerate(sentences)}
-    rows = getattr(vectors, "_rows", {})
-    # the pairs in key order, sorted as numbers: the rank of a key among all keys keeps the
-    # order of the (key, key) tuples, and 200,000 tuple comparisons cost a third of a second
-    rank = np.empty(len(ordinal), dtype=np.int64)
-    rank[[ordinal[k] for k in sorted(ordinal)]] = np.arange(len(ordinal))
-    listed = list(pairs)
-    codes = np.fromiter(
-        (rank[ordinal[a]] * len(ordinal) + rank[ordinal[b]] for a, b in listed),
-        dtype=np.int64,
-        count=len(listed),
-    )
-    order = [listed[i] for i in np.argsort(codes, kind="stable")]
-
-    def flags(keys: set[Key]) -> np.ndarray:
-        out = np.zeros(len(ordinal), dtype=bool)
-        out[[ordinal[k] for k in keys if k in ordinal]] = True
-        return out
-
-    first = np.fromiter((ordinal[a] for a, _ in order), dtype=np.int64, count=len(order))
-    second = np.fromiter((ordinal[b] for _, b in order), dtype=np.int64, count=len(order))
-    row = np.array([rows.get(k, -1) for k in sentences], dtype=np.int64)
-    is_dated, is_arriving, is_denying, is_asserting = (
-        flags(dated), flags(arriving), flags(denying), flags(asserting)
-    )
-    live = (is_dated[first] & is_dated[second]) | (is_arriving[first] & is_arriving[second])
-    live |= (is_denying[first] & is_asserting[second]) | (is_denying[second] & is_asserting[first])
-    actors = flags(acting)[first] & flags(acting)[second] & (row[first] >= 0) & (row[second] >= 0)
-    candidates = np.flatnonzero(actors)
-    for lo in range(0, len(candidates), 16_384):  # blocks: two rows of vectors per pair
-        block = candidates[lo : lo + 16_384]
-        sims = np.einsum(
-            "ij,ij->i", vectors.matrix[row[first[block]]], vectors.matrix[row[second[block]]]
-        )
-        live[block[sims >= SAME_WORDS_SIMILARITY - _SIMILARITY_SLACK]] = True
-    return [order[i] for i in np.flatnonzero(live)]
 
 
 class StoryContext:

@@ -43,26 +43,11 @@ def act_words(s: Sentence) -> frozenset[str]:
     return content_words(s.text) - names
 
 
-def same_act_words(
-    s1: Sentence,
-    s2: Sentence,
-    similarity: float = 1.0,
-    words: dict[Key, frozenset[str]] | None = None,
-) -> bool:
-    """Cheap filter before parsing: the two sentences share most words outside the names
-    (and they are close, or share nearly all such words). ``words`` memoises ``act_words``
-    per sentence across the pairs of a story."""
+def same_act_words(r1: frozenset[str], r2: frozenset[str], similarity: float = 1.0) -> bool:
+    """Cheap filter before parsing: two sentences with these ``act_words`` share most words
+    outside the names (and they are close, or share nearly all such words)."""
     if similarity < SAME_WORDS_SIMILARITY:
         return False
-    memo: dict[Key, frozenset[str]] = {} if words is None else words
-
-    def words_of(s: Sentence) -> frozenset[str]:
-        key = (s.article, s.index)
-        if key not in memo:
-            memo[key] = act_words(s)
-        return memo[key]
-
-    r1, r2 = words_of(s1), words_of(s2)
     if not (r1 and r2):
         return False
     overlap = len(r1 & r2) / len(r1 | r2)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..analyse.temporal import find_times
+from ..link import one_edit_keys
 from ..models import AnalysedArticle, Sentence, TimeExpression
 from .dates import DATELINE, REPORTING
 from .facts import CASUALTIES, Fact, person_key
@@ -509,13 +510,12 @@ def _canonical_people(docs: Sequence[AnalysedArticle], facts: Sequence[Fact]) ->
     counts.update(f.subject for f in facts if f.attribute == "age" and f.subject)
     names = sorted(counts, key=lambda n: -counts[n])
     out: dict[str, str] = {}
-    # Two spellings one edit apart share a key: the name itself or the name less one letter.
-    # Only names sharing a key are compared (the story's names were compared pairwise before).
+    # Only names sharing a one-edit key are compared, not every pair of the story's names.
     by_key: dict[str, list[int]] = defaultdict(list)
     for i, n in enumerate(names):
         if len(n) < 4:
             continue
-        keys = {n} | {n[:j] + n[j + 1 :] for j in range(len(n))}
+        keys = one_edit_keys(n)
         for c in sorted({c for k in keys for c in by_key.get(k, ())}):  # more frequent first
             m = names[c]
             if _one_edit(n, m):

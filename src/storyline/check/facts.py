@@ -127,15 +127,13 @@ _BY_PLACE = re.compile(
 )
 _SPOUSES = frozenset("wife husband spouse bride".split())
 _SPOUSE_PEOPLE = frozenset("woman man girl".split())
-_ZERO = re.compile(
+ZERO_PHRASE = re.compile(
     r"\b(?:no[\s-]?one|nobody|no\s+one|none)\s+(?:\w+\s+){0,2}?(?:was|were|has\s+been|have\s+been|had\s+been|is|are)\s+"
     r"(?:\w+\s+)?(?P<verb>killed|hurt|injured|wounded|harmed|arrested|missing)\b"
     r"|\bno\s+(?:reported\s+|immediate\s+)?(?P<noun>casualties|injuries|deaths|fatalities|victims|arrests)\b"
     r"|\bwithout\s+(?:any\s+)?(?P<noun2>casualties|injuries|deaths|fatalities)\b",
     re.I,
 )
-ZERO_PHRASE = _ZERO
-"""What a zero figure is written as ("no casualties", "nobody was hurt")."""
 _ZERO_ATTR = {"killed": "killed", "hurt": "injured", "injured": "injured", "wounded": "injured",
               "harmed": "injured", "arrested": "arrested", "missing": "missing",
               "casualties": "casualties", "injuries": "injured", "deaths": "killed",
@@ -751,7 +749,7 @@ def person_key(name: str) -> str:
 def _zeros(s: Sentence) -> list[Fact]:
     """ "No-one was injured", "no casualties": a figure of zero (a denial of any)."""
     out = []
-    for m in _ZERO.finditer(s.text):
+    for m in ZERO_PHRASE.finditer(s.text):
         word = (m.group("verb") or m.group("noun") or m.group("noun2") or "").lower()
         attribute = _ZERO_ATTR.get(word)
         if attribute is None:

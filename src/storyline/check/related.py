@@ -25,15 +25,24 @@ def related_pairs(
     claims: Sequence[Claim],
     vectors: SentenceVectors,
     group_of: dict[str, int],
-) -> set[tuple[Key, Key]]:
-    pairs: set[tuple[Key, Key]] = set()
-    known = {(s.article, s.index) for d in docs for s in d.sentences}
+) -> list[tuple[Key, Key]]:
+    """Pairs (smaller key, larger key) of sentences to compare, sorted: the mentions of one
+    claim, and each sentence with its nearest sentences of the same story group."""
+    ordered = sorted({(s.article, s.index) for d in docs for s in d.sentences})
+    rank = {key: i for i, key in enumerate(ordered)}
+    n = len(ordered)
+    # a pair is coded as rank(a) * n + rank(b): sorting the codes sorts the pairs by key
+    found: list[np.ndarray] = []
     for c in claims:
-        keys = sorted({(m.article, m.sentence) for m in c.mentions} & known)
-        for i, a in enumerate(keys):
-            for b in keys[i + 1 :]:
-                if group_of.get(a[0]) == group_of.get(b[0]):
-                    pairs.add((a, b))
+        ranks = sorted({rank[mk] for m in c.mentions if (mk := (m.article, m.sentence)) in rank})
+        codes = [
+            a * n + b
+            for i, a in enumerate(ranks)
+            for b in ranks[i + 1 :]
+            if group_of.get(ordered[a][0]) == group_of.get(ordered[b][0])
+        ]
+        if codes:
+            found.append(np.asarray(codes, dtype=np.int64))
     by_group: dict[int, list[Key]] = defaultdict(list)
     for d in docs:
         for s in d.sentences:
@@ -44,9 +53,7 @@ def related_pairs(
             continue
         m = vectors.matrix[[vectors.row(*k) for k in keys]]
         k = min(NEIGHBOURS, len(keys) - 1)
-        rank = np.empty(len(keys), dtype=np.int64)  # pairs are (smaller key, larger key)
-        rank[sorted(range(len(keys)), key=keys.__getitem__)] = np.arange(len(keys))
-        found = []
+        where = np.array([rank[key] for key in keys], dtype=np.int64)
         for lo in range(0, len(keys), 512):  # row blocks: memory stays small on big stories
             sims = m[lo : lo + 512] @ m.T
             rows = np.arange(sims.shape[0])
@@ -60,9 +67,8 @@ def related_pairs(
                 related[crowded] = False
                 related[crowded[:, None], top] = sims[crowded[:, None], top] >= RELATED_SIMILARITY
             rs, js = np.nonzero(related)
-            rs += lo
-            swap = rank[rs] > rank[js]
-            found.append(np.where(swap, js, rs) * len(keys) + np.where(swap, rs, js))
-        for code in np.unique(np.concatenate(found)).tolist():
-            pairs.add((keys[code // len(keys)], keys[code % len(keys)]))
-    return pairs
+            ra, rb = where[rs + lo], where[js]
+            found.append(np.minimum(ra, rb) * n + np.maximum(ra, rb))
+    if not found:
+        return []
+    return [(ordered[code // n], ordered[code % n]) for code in np.unique(np.concatenate(found)).tolist()]
