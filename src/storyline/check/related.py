@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
-import torch
 
 from ..align import has_vector
 from ..analyse.embed import SentenceVectors
@@ -29,6 +28,8 @@ def related_pairs(
 ) -> list[tuple[Key, Key]]:
     """Pairs (smaller key, larger key) of sentences to compare, sorted: the mentions of one
     claim, and each sentence with its nearest sentences of the same story group."""
+    import torch  # loaded with the embedding model already; not at import time (cold CLI)
+
     ordered = sorted({(s.article, s.index) for d in docs for s in d.sentences})
     rank = {key: i for i, key in enumerate(ordered)}
     n = len(ordered)
