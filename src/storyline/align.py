@@ -26,6 +26,7 @@ from .analyse.embed import SentenceVectors, embed
 from .analyse.nlp import parse as parse_sentences
 from .models import AnalysedArticle, Claim, ClaimMention, Sentence, SyndicationGroup
 from .settings import Settings
+from .similarity import close_pairs
 
 # --- small text helpers ------------------------------------------------------------------
 
@@ -388,13 +389,10 @@ def _candidates(
     floor = min(PARAPHRASE_SIMILARITY, settings.copy_threshold)
     pairs: dict[tuple[int, int], float] = {}
     docs = np.asarray(doc)
-    for start in range(0, len(lines), BLOCK_ROWS):
-        sims = matrix[start : start + BLOCK_ROWS] @ matrix.T
-        xs, ys = np.nonzero(sims >= floor)
-        keep = (xs + start < ys) & (docs[xs + start] != docs[ys])  # each pair once, two articles
-        xs, ys = xs[keep], ys[keep]
-        for bx, by, sim in zip(xs.tolist(), ys.tolist(), sims[xs, ys].tolist(), strict=True):
-            pairs[(bx + start, by)] = sim
+    for xs, ys, sims in close_pairs(matrix, floor, BLOCK_ROWS):
+        keep = (xs < ys) & (docs[xs] != docs[ys])  # each pair once, two articles
+        for x, y, sim in zip(xs[keep].tolist(), ys[keep].tolist(), sims[keep].tolist(), strict=True):
+            pairs[(x, y)] = sim
     index: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for x, line in enumerate(lines):
         for gram in line.grams:
@@ -922,10 +920,9 @@ def _cluster(
     candidates = []
     idf = _idf(feats, members)
     sub = mvecs[members]
-    for lo in range(0, len(members) if len(members) > 1 else 0, BLOCK_ROWS):
-        # row blocks: 5,000 mentions would be a 100 MB similarity matrix at once
-        xs, ys = np.nonzero(sub[lo : lo + BLOCK_ROWS] @ sub.T >= min_cosine)
-        for x, y in zip((xs + lo).tolist(), ys.tolist(), strict=True):
+    # row blocks: 5,000 mentions would be a 100 MB similarity matrix at once
+    for xs, ys, _ in close_pairs(sub, min_cosine, BLOCK_ROWS) if len(members) > 1 else ():
+        for x, y in zip(xs.tolist(), ys.tolist(), strict=True):
             i, j = members[x], members[y]
             if i >= j or mentions[i].article == mentions[j].article:
                 continue
