@@ -16,8 +16,9 @@ RELATED_SIMILARITY = 0.35
 """Cosine above which two sentences of one story are compared at all (conflicting sentences about
 one fact score 0.39-0.70 on the example; the rules then require the same event)."""
 NEIGHBOURS = 40
-"""Each sentence is compared with at most this many of its nearest sentences in the story (plus
-the other mentions of its claims), so the work grows linearly with the story."""
+"""Each sentence is compared with its this-many nearest sentences in the story (more only when
+copies tie with the last of them), plus the other mentions of its claims, so the work grows
+linearly with the story."""
 
 
 def related_pairs(
