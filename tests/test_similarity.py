@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from storyline import similarity
 from storyline.similarity import _close_pairs_bf16, close_pairs
 
 
@@ -29,8 +30,13 @@ def collected(blocks) -> dict[tuple[int, int], float]:  # type: ignore[no-untype
     return out
 
 
+@pytest.mark.parametrize("bf16", [True, False])
 @pytest.mark.parametrize("floor", [0.35, 0.62, 0.85])
-def test_bf16_pass_finds_exactly_the_float32_pairs(floor: float) -> None:
+def test_bf16_pass_finds_exactly_the_float32_pairs(
+    floor: float, bf16: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # bf16=False: the float32 pass a CPU without native bf16 takes
+    monkeypatch.setattr(similarity, "_bf16", lambda: bf16)
     m = unit_rows(700, seed=int(floor * 100))
     full = m @ m.T
     want = {(int(x), int(y)) for x, y in zip(*np.nonzero(full >= floor), strict=True)}
