@@ -203,8 +203,6 @@ QUOTE_WORDS = 20
 """A shared quotation weighs in proportion to its length up to this many words."""
 COMMON_SHINGLE = 50
 """A word 3-gram found in more sentences than this is a stock phrase, not a copy candidate."""
-BLOCK_ROWS = 1024
-"""Rows of the similarity pass done at once (memory stays at BLOCK_ROWS x sentences)."""
 
 _QUOTE_MARK = re.compile(r"[\"“”«»„]")
 _OPENING = "“«„"
@@ -389,7 +387,7 @@ def _candidates(
     floor = min(PARAPHRASE_SIMILARITY, settings.copy_threshold)
     pairs: dict[tuple[int, int], float] = {}
     docs = np.asarray(doc)
-    for xs, ys, sims in close_pairs(matrix, floor, BLOCK_ROWS):
+    for xs, ys, sims in close_pairs(matrix, floor):
         keep = (xs < ys) & (docs[xs] != docs[ys])  # each pair once, two articles
         for x, y, sim in zip(xs[keep].tolist(), ys[keep].tolist(), sims[keep].tolist(), strict=True):
             pairs[(x, y)] = sim
@@ -920,8 +918,7 @@ def _cluster(
     candidates = []
     idf = _idf(feats, members)
     sub = mvecs[members]
-    # row blocks: 5,000 mentions would be a 100 MB similarity matrix at once
-    for xs, ys, _ in close_pairs(sub, min_cosine, BLOCK_ROWS) if len(members) > 1 else ():
+    for xs, ys, _ in close_pairs(sub, min_cosine):  # in row blocks: memory stays small
         for x, y in zip(xs.tolist(), ys.tolist(), strict=True):
             i, j = members[x], members[y]
             if i >= j or mentions[i].article == mentions[j].article:

@@ -1,10 +1,11 @@
-"""Pairs of sentence vectors at least a cosine apart, found block by block over a whole story.
+"""The similarity passes over a whole story: a product of its vectors with themselves, block by
+block, quadratic in its sentences.
 
-align's copy candidates and claim clusters need every pair of rows above a floor: a product of
-the story's matrix with itself, quadratic in its sentences. On a CPU with native bfloat16 the
-product is taken in bf16 first (a third of the float32 CPU time on our AVX512-BF16 machine), a
-margin under the floor keeps every pair that could pass, and only those pairs get their exact
-float32 cosine: the pairs and cosines returned are the float32 ones either way.
+``close_pairs``: every pair at least a cosine apart (align's copy candidates and claim clusters).
+On a CPU with native bfloat16 the product is taken in bf16 first (a third of the float32 CPU time
+on our AVX512-BF16 machine), a margin under the floor keeps every pair that could pass, and only
+those pairs get their exact float32 cosine: the pairs and cosines returned are the float32 ones
+either way. ``nearest_pairs``: each row's nearest rows (check's related sentences).
 """
 
 from __future__ import annotations
@@ -58,3 +59,21 @@ def _close_pairs_bf16(
         exact = np.einsum("ij,ij->i", m[xs], m[ys])
         keep = exact >= floor
         yield xs[keep], ys[keep], exact[keep]
+
+
+def nearest_pairs(
+    matrix: np.ndarray, k: int, floor: float, block: int = BLOCK_ROWS
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """For each block of rows, (rows, columns) of each row's nearest other rows: every row at
+    least as similar as its ``k``-th nearest (ties included: copies of one sentence have one
+    vector) and at least ``floor``. ``matrix``'s rows are unit vectors; 1 <= k < len(matrix)."""
+    import torch  # loaded with the embedding model already; not at import time (cold CLI)
+
+    for lo in range(0, len(matrix), block):
+        sims = matrix[lo : lo + block] @ matrix.T
+        rows = np.arange(sims.shape[0])
+        sims[rows, lo + rows] = -1.0  # not its own neighbour
+        # torch's top-k finds the k-th value at a third of numpy's partition cost
+        kth = torch.topk(torch.from_numpy(sims), k, dim=1, sorted=False).values.amin(dim=1)
+        xs, ys = np.nonzero(sims >= np.maximum(kth.numpy(), np.float32(floor))[:, None])
+        yield xs + lo, ys

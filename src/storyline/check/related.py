@@ -10,6 +10,7 @@ import numpy as np
 from ..align import has_vector
 from ..analyse.embed import SentenceVectors
 from ..models import AnalysedArticle, Claim
+from ..similarity import nearest_pairs
 from .links import Key
 
 RELATED_SIMILARITY = 0.35
@@ -29,8 +30,6 @@ def related_pairs(
 ) -> list[tuple[Key, Key]]:
     """Pairs (smaller key, larger key) of sentences to compare, sorted: the mentions of one
     claim, and each sentence with its nearest sentences of the same story group."""
-    import torch  # loaded with the embedding model already; not at import time (cold CLI)
-
     ordered = sorted({(s.article, s.index) for d in docs for s in d.sentences})
     rank = {key: i for i, key in enumerate(ordered)}
     n = len(ordered)
@@ -55,19 +54,9 @@ def related_pairs(
         if len(keys) < 2:
             continue
         m = vectors.matrix[[vectors.row(*k) for k in keys]]
-        k = min(NEIGHBOURS, len(keys) - 1)
         where = np.array([rank[key] for key in keys], dtype=np.int64)
-        for lo in range(0, len(keys), 512):  # row blocks: memory stays small on big stories
-            sims = m[lo : lo + 512] @ m.T
-            rows = np.arange(sims.shape[0])
-            sims[rows, lo + rows] = -1.0
-            # Each row keeps what is at least as similar as its k-th nearest sentence (ties
-            # included: copies of one sentence have one vector), and nothing under the floor.
-            # torch's top-k finds that k-th value at a third of numpy's partition cost.
-            kth = torch.topk(torch.from_numpy(sims), k, dim=1, sorted=False).values.amin(dim=1)
-            cut = np.maximum(kth.numpy(), np.float32(RELATED_SIMILARITY))
-            rs, js = np.nonzero(sims >= cut[:, None])
-            ra, rb = where[rs + lo], where[js]
+        for rs, js in nearest_pairs(m, min(NEIGHBOURS, len(keys) - 1), RELATED_SIMILARITY):
+            ra, rb = where[rs], where[js]
             found.append(np.minimum(ra, rb) * n + np.maximum(ra, rb))
     if not found:
         return []
