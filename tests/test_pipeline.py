@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pytest
+
 from storyline.pipeline import brief_paths
 from storyline.settings import Settings
 
@@ -51,3 +54,71 @@ def test_a_one_sentence_record_is_an_article_but_a_one_line_page_is_not(tmp_path
     assert [a.id for a in kept] == ["w1"]
     assert len(problems) == 1 and "page.txt" in str(problems[0])
     assert "no article text found" in str(problems[0])
+
+
+def test_the_collector_is_paused_while_briefing_and_comes_back_as_it_was(monkeypatch) -> None:
+    import gc
+
+    from storyline import pipeline
+
+    seen: list[bool] = []
+    monkeypatch.setattr(pipeline.link, "link_entities", lambda docs: seen.append(gc.isenabled()) or [])
+    vectors = pipeline.SentenceVectors(keys=(), matrix=np.zeros((0, 384), dtype=np.float32))
+    assert gc.isenabled()
+    pipeline.brief_analysed([], vectors, Settings(progress=False))
+    assert seen == [False] and gc.isenabled()
+
+    def boom(docs: object) -> list[object]:
+        raise RuntimeError("a stage failed")
+
+    monkeypatch.setattr(pipeline.link, "link_entities", boom)
+    with pytest.raises(RuntimeError):
+        pipeline.brief_analysed([], vectors, Settings(progress=False))
+    assert gc.isenabled()  # a failing stage does not leave the collector off
+
+    gc.disable()  # a caller that keeps the collector off keeps it off
+    try:
+        with pipeline.collector_paused(), pipeline.collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_briefing_makes_no_reference_cycles_of_its_own(nlp, embedder) -> None:
+    """Why the pause is safe: with the collector off, our stages leave no garbage that only it
+    could free. spaCy's parser leaves a few objects per batch of sentences it parses again;
+    those are not ours and the next collection after the brief frees them."""
+    import gc
+
+    from storyline.analyse import embed
+    from storyline.ingest import read_inputs
+    from storyline.pipeline import analyse_and_embed, brief_analysed, clean_articles
+
+    settings = Settings(progress=False)
+    articles, _ = clean_articles(read_inputs([str(EXAMPLE)], settings).articles, settings)
+    docs, vectors = analyse_and_embed(articles, settings)
+    brief_analysed(docs, vectors, settings)  # lazy imports make their cycles once, not per brief
+    embed.clear_cache()  # the timeline embeds its clauses again, as in a first brief
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)  # keep what a collection finds, to look at it
+    try:
+        gc.disable()
+        brief = brief_analysed(docs, vectors, settings)
+        gc.collect()
+        found = {id(o): o for o in gc.garbage}
+        # what spaCy's parser leaves: its step models and what hangs off them
+        spacy_left = {i for i, o in found.items() if type(o).__name__ == "ParserStepModel"}
+        todo = list(spacy_left)
+        while todo:
+            for ref in gc.get_referents(found[todo.pop()]):
+                if id(ref) in found and id(ref) not in spacy_left:
+                    spacy_left.add(id(ref))
+                    todo.append(id(ref))
+        ours = [type(o).__name__ for i, o in found.items() if i not in spacy_left]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert brief.claims and brief.timeline
+    assert ours == []

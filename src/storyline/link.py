@@ -113,6 +113,8 @@ _DESC_BEFORE = re.compile(
 )
 # "the leader of North Korea"
 _DESC_OF = re.compile(rf"\b[Tt]he\s+(?P<role>{_ROLE_RX})\s+of\s+(?P<place>{_PLACE_RX})")
+# Both patterns hold a role as a whole word: text without one holds no description.
+_ROLE_WORD = re.compile(rf"\b(?:{_ROLE_RX})\b")
 
 
 @dataclass(frozen=True)
@@ -442,6 +444,10 @@ def _resolve_partials(raws: list[_Raw], groups: _Groups, partial: list[int]) -> 
         roots -= places
     for root in places:
         del parts_of[root]
+    holding: dict[str, list[int]] = defaultdict(list)  # name part -> people whose name holds it
+    for root, parts in parts_of.items():
+        for p in parts:
+            holding[p].append(root)
 
     leftover = []
     for i in partial:
@@ -454,7 +460,7 @@ def _resolve_partials(raws: list[_Raw], groups: _Groups, partial: list[int]) -> 
         else:
             # not exactly one full name in the article: take the story's name only when it
             # dominates (twice the mentions of any other person holding that part, and 2 more)
-            pool = local or sorted(root for root in parts_of if part in parts_of[root])
+            pool = local or sorted(holding.get(part, ()))
             ranked = sorted(((story_count[root], root) for root in pool), reverse=True)
             if len(ranked) == 1 or (
                 ranked and ranked[0][0] >= max(2 * ranked[1][0], ranked[1][0] + 2)
@@ -537,6 +543,8 @@ def _add_descriptions(entities: list[Entity], docs: Sequence[AnalysedArticle]) -
                 if who is None:
                     continue
                 before = sent.text[: m.start]
+                if not _ROLE_WORD.search(before):
+                    continue
                 found = list(_DESC_BEFORE.finditer(before))
                 match = found[-1] if found else None
                 if (
@@ -553,6 +561,8 @@ def _add_descriptions(entities: list[Entity], docs: Sequence[AnalysedArticle]) -
     extra: dict[int, list[EntityMention]] = defaultdict(list)
     for doc in docs:
         for sent in doc.sentences:
+            if not _ROLE_WORD.search(sent.text):
+                continue
             names = [(m.start, m.end) for m in sent.entities]
             for rx in (_DESC_BEFORE, _DESC_OF):
                 for match in rx.finditer(sent.text):
