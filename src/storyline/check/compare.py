@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from ..align import stable_id
 from ..models import AnalysedArticle, Conflict, ConflictKind, ConflictSide
@@ -37,6 +38,27 @@ class _Event:
     facts: list[Fact] = field(default_factory=list)
     frames: list[Frame] = field(default_factory=list)
     given: set[str] = field(default_factory=set)  # given names of the person ("robert")
+
+
+class _Story:
+    """What a conflict's sides and summary look up in the story, indexed once per story (one
+    conflict at a time re-read every sentence: quadratic in a story of hundreds of articles)."""
+
+    def __init__(self, docs: Sequence[AnalysedArticle]) -> None:
+        self.docs = docs
+        self.position: dict[str, int] = {}
+        for i, d in enumerate(docs):
+            self.position.setdefault(d.article.id, i)
+        self.published = {d.article.id: d.article.published for d in docs}
+        self.sentence_text = {(s.article, s.index): s.text for d in docs for s in d.sentences}
+
+    @cached_property
+    def texts(self) -> list[str]:
+        """Each article's sentences as one text (where two places are named together)."""
+        return [" ".join(s.text for s in d.sentences) for d in self.docs]
+
+    def order(self, f: Fact) -> tuple[int, int]:
+        return (self.position.get(f.article, len(self.docs)), f.sentence)
 
 
 def fact_conflicts(
@@ -69,6 +91,7 @@ def fact_conflicts(
         f = _with_subject(f, subject)
         blocks[(f.attribute, f.cumulative, f.scope, f.item)].append(f)
     several = len({d.article.id for d in docs}) > 1
+    story = _Story(docs)
     out: list[Conflict] = []
     for (attribute, _cum, _scope, _item), block in sorted(blocks.items(), key=lambda kv: str(kv[0])):
         if len({f.article for f in block}) < (2 if several else 1):
@@ -76,7 +99,7 @@ def fact_conflicts(
         if attribute.startswith(("count:", "money")) and _distributive(block, rates):
             continue
         for event in _events(block, frames, rates):
-            conflict = _conflict(attribute, event, rates, docs, several)
+            conflict = _conflict(attribute, event, rates, story, several)
             if conflict is not None:
                 out.append(conflict)
     return _merge_denials(out)
@@ -335,14 +358,12 @@ def _value_groups(facts: list[Fact], same: Callable[[Fact, Fact], bool]) -> list
 
 
 def _conflict(
-    attribute: str, event: _Event, rates: Rates, docs: Sequence[AnalysedArticle], several: bool
+    attribute: str, event: _Event, rates: Rates, story: _Story, several: bool
 ) -> Conflict | None:
     if attribute == "age":
-        dates = {d.article.id: d.article.published for d in docs}
-        groups = _value_groups(event.facts, lambda a, b: _ages_agree(a, b, dates))
+        groups = _value_groups(event.facts, lambda a, b: _ages_agree(a, b, story.published))
     elif attribute.startswith("place:"):
-        texts = [" ".join(s.text for s in d.sentences) for d in docs]
-        groups = _value_groups(event.facts, lambda a, b: _same_place(a.value, b.value, texts))
+        groups = _value_groups(event.facts, lambda a, b: _same_place(a.value, b.value, story.texts))
     else:
         groups = _value_groups(event.facts, lambda a, b: agree(a.value, b.value, rates))
     if attribute.startswith("count:") and several:
@@ -361,20 +382,19 @@ def _conflict(
             set().union(*articles)
         ) < 2:
             return None
-    groups.sort(key=lambda g: (-len({f.article for f in g}), min(_order(docs, f) for f in g)))
+    groups.sort(key=lambda g: (-len({f.article for f in g}), min(story.order(f) for f in g)))
     kind = _kind(groups)
     sides: list[ConflictSide] = []
     seen = set()
-    by_key = {(s.article, s.index): s.text for d in docs for s in d.sentences}
     for g in groups:
-        for f in sorted(g, key=lambda f: _order(docs, f)):
+        for f in sorted(g, key=story.order):
             k = (f.article, f.sentence, f.value.text)
             if k in seen:
                 continue
             seen.add(k)
-            sides.append(ConflictSide(f.article, f.sentence, by_key[f.key], f.value.text))
+            sides.append(ConflictSide(f.article, f.sentence, story.sentence_text[f.key], f.value.text))
     topic = _topic(attribute, event)
-    summary = f"{topic}: " + " vs ".join(_group_text(g, attribute, docs) for g in groups)
+    summary = f"{topic}: " + " vs ".join(_group_text(g, attribute, story) for g in groups)
     if kind == "unit":
         summary += " (the same figure in different units)"
     return Conflict(
@@ -389,11 +409,6 @@ def _same_place(a: Value, b: Value, texts: list[str]) -> bool:
     """Two places agree when one holds the other, or when one article names both ("Qeshm
     island, near Bandar Abbas"): only sources that each know one place disagree."""
     return agree(a, b) or any(a.text in t and b.text in t for t in texts)
-
-
-def _order(docs: Sequence[AnalysedArticle], f: Fact) -> tuple[int, int]:
-    ids = [d.article.id for d in docs]
-    return (ids.index(f.article) if f.article in ids else len(ids), f.sentence)
 
 
 _KIND_OF: dict[str, ConflictKind] = {"residence": "place", "charge": "other", "colour": "other", "place": "place"}
@@ -432,15 +447,15 @@ def _topic(attribute: str, event: _Event) -> str:
     return name + (f" ({'; '.join(bits)})" if bits else "")
 
 
-def _group_text(g: list[Fact], attribute: str, docs: Sequence[AnalysedArticle]) -> str:
+def _group_text(g: list[Fact], attribute: str, story: _Story) -> str:
     shown = g[0].value.text
     articles: list[str] = []
-    for f in sorted(g, key=lambda f: _order(docs, f)):
+    for f in sorted(g, key=story.order):
         if f.article not in articles:
             articles.append(f.article)
     text = f'"{shown}" ({", ".join(articles)})'
     if attribute.split(":")[0] in CASUALTIES:  # a toll changes: say when each figure was given
-        dates = sorted({d.article.published for d in docs if d.article.id in articles and d.article.published})
+        dates = sorted({day for a in articles if (day := story.published.get(a))})
         if dates:
             text += f" as of {dates[0]}" if len(dates) == 1 else f" as of {dates[0]} to {dates[-1]}"
     return text
