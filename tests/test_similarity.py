@@ -55,3 +55,12 @@ def test_small_and_empty_matrices() -> None:
     assert collected(close_pairs(np.zeros((0, 384), dtype=np.float32), 0.5)) == {}
     one = unit_rows(1, seed=1)
     assert set(collected(close_pairs(one, 0.5))) == {(0, 0)}
+
+
+def test_crowded_blocks_take_their_cosines_in_bounded_passes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Splitting a block's candidates into passes (memory) changes no pair and no cosine."""
+    m = unit_rows(600, seed=7)
+    whole = collected(_close_pairs_bf16(m, 0.35, block=256))
+    monkeypatch.setattr(similarity, "PAIRS_PER_PASS", 1_000)
+    assert len(whole) > 10 * 1_000  # several passes per block
+    assert collected(_close_pairs_bf16(m, 0.35, block=256)) == whole

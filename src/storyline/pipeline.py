@@ -52,8 +52,8 @@ def collector_paused() -> Iterator[None]:
 
     A brief makes no reference cycles (tests/test_pipeline.py checks it), so a collection during
     one frees nothing, yet each full collection walks every object of the process, spaCy's
-    ~210,000 included: about 1.7 CPU s of a 200-article brief, landing in whichever stage
-    happens to allocate past the threshold. Nested and concurrent briefs (serve's threads)
+    ~210,000 included: about 1.4 CPU s of a 200-article brief's later stages, landing in
+    whichever stage happens to allocate past the threshold. Nested and concurrent briefs (serve's threads)
     share one pause; the collector comes back as it was when the last of them ends.
     """
     global _pauses, _collector_was_on

@@ -17,6 +17,9 @@ import numpy as np
 
 BLOCK_ROWS = 1024
 """Rows per block: memory stays at one (block x rows) matrix of similarities."""
+PAIRS_PER_PASS = 65_536
+"""Candidate pairs whose float32 cosines are taken at once: the two row gathers stay near 100 MB
+however crowded a block is (a story of one topic puts hundreds of claims above the floor)."""
 BF16_MARGIN = 0.02
 """How far under the floor a bf16 cosine may fall and its pair still be checked. Rounding both
 unit vectors to bf16 (8 bits of mantissa) moves a cosine by at most 2 * 2^-8 (Cauchy-Schwarz)
@@ -56,7 +59,10 @@ def _close_pairs_bf16(
         rough = (low[lo : lo + block] @ low.T).float()  # compared in float32, not bf16
         xs, ys = (t.numpy() for t in torch.nonzero(rough >= floor - BF16_MARGIN, as_tuple=True))
         xs = xs + lo
-        exact = np.einsum("ij,ij->i", m[xs], m[ys])
+        exact = np.empty(len(xs), dtype=np.float32)
+        for a in range(0, len(xs), PAIRS_PER_PASS):
+            b = a + PAIRS_PER_PASS
+            exact[a:b] = np.einsum("ij,ij->i", m[xs[a:b]], m[ys[a:b]])
         keep = exact >= floor
         yield xs[keep], ys[keep], exact[keep]
 

@@ -41,8 +41,8 @@ class _Event:
 
 
 class _Story:
-    """What a conflict's sides and summary look up in the story, indexed once per story (one
-    conflict at a time re-read every sentence: quadratic in a story of hundreds of articles)."""
+    """What facts and conflicts look up in the story, indexed once per story (one conflict at a
+    time re-read every sentence: quadratic in a story of hundreds of articles)."""
 
     def __init__(self, docs: Sequence[AnalysedArticle]) -> None:
         self.docs = docs
@@ -69,10 +69,10 @@ def fact_conflicts(
     texts = [" ".join(s.text for s in d.sentences).lower() for d in docs]
     containers = _containers(docs)
     parts = _part_places(docs)
-    sentence_text = {(s.article, s.index): s.text for d in docs for s in d.sentences} if parts else {}
+    story = _Story(docs)
     for f in facts:
         if parts and f.attribute in CASUALTIES and f.scope is None:
-            at = _AT_PLACE.match(sentence_text[f.key][f.end :])
+            at = _AT_PLACE.match(story.sentence_text[f.key][f.end :])
             if at and place_key(at.group("place")) in parts:
                 # "12 killed in Moore" where the story says "24 across the state, including 12
                 # in Moore": the toll of a part, not the whole
@@ -91,7 +91,6 @@ def fact_conflicts(
         f = _with_subject(f, subject)
         blocks[(f.attribute, f.cumulative, f.scope, f.item)].append(f)
     several = len({d.article.id for d in docs}) > 1
-    story = _Story(docs)
     out: list[Conflict] = []
     for (attribute, _cum, _scope, _item), block in sorted(blocks.items(), key=lambda kv: str(kv[0])):
         if len({f.article for f in block}) < (2 if several else 1):
