@@ -212,3 +212,76 @@ def test_no_mentions_and_no_articles_give_empty_lists(example):
     assert align.align_claims(docs, [], vectors, [], SETTINGS, groups=[EXAMPLE_IDS]) == []
     assert align.story_groups([], vectors, SETTINGS) == []
     assert align.find_syndication([], vectors, SETTINGS) == []
+
+
+# --- one story's lines and pairs, shared by its passes ----------------------------------------
+
+
+def test_a_groups_pass_reads_the_storys_pairs_and_finds_what_a_fresh_pass_finds(
+    example, monkeypatch
+):
+    """align_claims re-reads each syndication group; its pairs come from find_syndication's
+    story-wide pass over the same vectors, and must be exactly what a pass of its own finds."""
+    docs, vectors = example
+    group = [d for d in docs if d.article.id in ("002", "004")]
+    align._MEMOS.pop(vectors, None)
+    fresh = align._shared_by_pair(group, vectors, SETTINGS)  # nothing remembered: its own pass
+    assert fresh[(0, 1)], "the example's Reuters copy"
+    align._MEMOS.pop(vectors, None)
+    align.find_syndication(docs, vectors, SETTINGS)  # the story-wide pass is remembered
+    products = []
+    real = align.close_pairs
+    monkeypatch.setattr(align, "close_pairs", lambda *a, **k: products.append(1) or real(*a, **k))
+    assert align._shared_by_pair(group, vectors, SETTINGS) == fresh
+    assert products == [], "the group's pairs were read off the story's pass, not recomputed"
+
+
+def test_the_storys_memo_goes_with_its_vectors(example):
+    docs, _ = example
+    vectors = embed_sentences(docs)
+    before = len(align._MEMOS)
+    align.find_syndication(docs, vectors, SETTINGS)
+    assert len(align._MEMOS) == before + 1
+    del vectors  # no reference cycle: freed at once, collector or not
+    assert len(align._MEMOS) == before
+
+
+def naive_rare_gram_pairs(grams: list[list[int]], docs: list[int]) -> set[tuple[int, int]]:
+    """The rule as first written: count, for every two lines of two articles, the 3-grams they
+    share that at most COMMON_SHINGLE lines hold; keep the pairs with 3 or more."""
+    holders: dict[int, list[int]] = {}
+    for x, ids in enumerate(grams):
+        for g in ids:
+            holders.setdefault(g, []).append(x)
+    shared: dict[tuple[int, int], int] = {}
+    for xs in holders.values():
+        if len(xs) > align.COMMON_SHINGLE:
+            continue
+        for i, x in enumerate(xs):
+            for y in xs[i + 1 :]:
+                if docs[x] != docs[y]:
+                    shared[(x, y)] = shared.get((x, y), 0) + 1
+    return {p for p, n in shared.items() if n >= 3}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_rare_gram_pairs_are_the_pairs_sharing_three_rare_grams(seed, monkeypatch):
+    import random
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    monkeypatch.setattr(align, "COMMON_SHINGLE", 6)  # some grams common, most rare
+    rng = random.Random(seed)
+    lines, grams, docs = [], [], []
+    for x in range(120):
+        topic = range(20 + 12 * (x % 20), 32 + 12 * (x % 20))  # 6 lines share each topic
+        ids = set(rng.sample(topic, rng.randint(0, 8))) | set(rng.sample(range(20), 3))
+        ids = sorted(ids)  # the first 20 grams are in most lines: common
+        grams.append(ids)
+        docs.append(x // 7)  # 7 lines per article
+        lines.append(SimpleNamespace(gram_ids=np.asarray(ids, dtype=np.int64)))
+    xs, ys = align._rare_gram_pairs(lines, np.asarray(docs))
+    got = set(zip(xs.tolist(), ys.tolist(), strict=True))
+    assert got == naive_rare_gram_pairs(grams, docs)
+    assert len(got) > 20

@@ -14,9 +14,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import snowballstemmer
@@ -151,17 +152,18 @@ def story_groups(
     uf = _UnionFind(ids)
     vecs = [_doc_vector(d, vectors) for d in docs]
     names = [_names(d) for d in docs]
-    for i in range(len(docs)):
-        for j in range(i + 1, len(docs)):
-            vi, vj = vecs[i], vecs[j]
-            if vi is None or vj is None:
-                continue
-            cos = float(vi @ vj)
-            union = names[i] | names[j]
-            overlap = len(names[i] & names[j]) / len(union) if union else 0.0
-            if cos >= STORY_SIMILARITY or (
-                cos >= STORY_SIMILARITY_WITH_NAMES and overlap >= STORY_NAME_OVERLAP
-            ):
+    have = [k for k, v in enumerate(vecs) if v is not None]
+    if len(have) >= 2:
+        matrix = np.stack([vecs[k] for k in have])  # type: ignore[misc]
+        floor = min(STORY_SIMILARITY, STORY_SIMILARITY_WITH_NAMES)
+        for xs, ys, sims in close_pairs(matrix, floor):  # one product, not N^2 / 2 dot products
+            for x, y, cos in zip(xs.tolist(), ys.tolist(), sims.tolist(), strict=True):
+                i, j = have[x], have[y]
+                if cos < STORY_SIMILARITY and uf.find(ids[i]) != uf.find(ids[j]):
+                    union = names[i] | names[j]
+                    overlap = len(names[i] & names[j]) / len(union) if union else 0.0
+                    if overlap < STORY_NAME_OVERLAP:
+                        continue
                 uf.union(ids[i], ids[j])
     order = {a: k for k, a in enumerate(ids)}
     groups = [tuple(sorted((str(a) for a in g), key=order.__getitem__)) for g in uf.groups()]
@@ -252,11 +254,11 @@ class SharedPair:
 class _Line:
     """One alignable sentence: where it is, its word 3-grams and which of them are quoted."""
 
-    doc: int
     sentence: Sentence
     row: int
     words: int
     grams: dict[tuple[str, ...], bool]  # word 3-gram -> inside quotation marks
+    gram_ids: np.ndarray  # the grams' numbers in the story's vocabulary (_StoryMemo.grams)
     quoted: float  # share of the sentence's words inside quotation marks
     attributed: bool
 
@@ -272,9 +274,15 @@ def _shared_by_pair(
     docs: Sequence[AnalysedArticle], vectors: SentenceVectors, settings: Settings
 ) -> dict[tuple[int, int], list[SharedPair]]:
     """Copy-like sentence pairs of every two articles (doc indices i < j), one pass over all."""
-    lines = [line for k, d in enumerate(docs) for line in _lines(k, d, vectors)]
+    memo = _memo(vectors)
+    lines: list[_Line] = []
+    owner: list[int] = []  # the doc index of each line
+    for k, d in enumerate(docs):
+        mine = memo.lines_of(d, vectors)
+        lines.extend(mine)
+        owner.extend([k] * len(mine))
     found: dict[tuple[int, int], list[tuple[float, int, int, bool, float]]] = defaultdict(list)
-    for x, y, sim in _candidates(lines, vectors, settings):
+    for x, y, sim in _candidates(lines, owner, vectors, settings):
         lx, ly = lines[x], lines[y]
         ta, tb = lx.sentence.text, ly.sentence.text
         cont = _containment(lx.grams, ly.grams)
@@ -285,7 +293,7 @@ def _shared_by_pair(
             or (sim >= settings.copy_threshold and ratio >= 0.6)
             or (sim >= PARAPHRASE_SIMILARITY and (cont >= PARAPHRASE_LEXICAL or ratio >= 0.7))
         ):
-            found[(lx.doc, ly.doc)].append((sim + cont, x, y, verbatim, sim))
+            found[(owner[x], owner[y])].append((sim + cont, x, y, verbatim, sim))
     out: dict[tuple[int, int], list[SharedPair]] = {}
     for key, candidates in found.items():
         # Greedy one-to-one: each sentence is the copy of at most one sentence of the other.
@@ -305,7 +313,44 @@ def _shared_by_pair(
     return out
 
 
-def _lines(k: int, doc: AnalysedArticle, vectors: SentenceVectors) -> list[_Line]:
+# --- one story's lines and embedding pairs, shared by align's passes over it ---------------
+
+
+@dataclass
+class _StoryMemo:
+    """What align's passes over one story share. ``find_syndication`` reads every article's
+    lines and the embedding pairs among them; ``align_claims`` reads the lines of each syndication
+    group again (a wire story carried by 100 sites is one group), and a group's pairs are the
+    story's pairs between its lines (``close_pairs``' cosines depend on the two vectors alone)."""
+
+    lines: dict[str, list[_Line]] = field(default_factory=dict)  # by article id
+    grams: dict[tuple[str, ...], int] = field(default_factory=dict)  # word 3-gram -> number
+    # floor -> (rows covered, row a, row b, cosine) of the widest pass made at that floor
+    pairs: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = field(
+        default_factory=dict
+    )
+
+    def lines_of(self, doc: AnalysedArticle, vectors: SentenceVectors) -> list[_Line]:
+        hit = self.lines.get(doc.article.id)
+        if hit is None:
+            hit = self.lines[doc.article.id] = _lines(doc, vectors, self.grams)
+        return hit
+
+
+# keyed by the story's vectors (compared by identity): gone with them when the brief is done
+_MEMOS: weakref.WeakKeyDictionary[SentenceVectors, _StoryMemo] = weakref.WeakKeyDictionary()
+
+
+def _memo(vectors: SentenceVectors) -> _StoryMemo:
+    memo = _MEMOS.get(vectors)
+    if memo is None:
+        memo = _MEMOS[vectors] = _StoryMemo()
+    return memo
+
+
+def _lines(
+    doc: AnalysedArticle, vectors: SentenceVectors, vocabulary: dict[tuple[str, ...], int]
+) -> list[_Line]:
     out = []
     for sentence, mask in zip(doc.sentences, _quotation_masks(doc.sentences), strict=True):
         toks = words(sentence.text)
@@ -315,13 +360,14 @@ def _lines(k: int, doc: AnalysedArticle, vectors: SentenceVectors) -> list[_Line
         for i in range(len(toks) - 2):
             gram = tuple(toks[i : i + 3])
             grams[gram] = grams.get(gram, True) and all(mask[i : i + 3])
+        ids = [vocabulary.setdefault(gram, len(vocabulary)) for gram in grams]
         out.append(
             _Line(
-                k,
                 sentence,
                 vectors.row(sentence.article, sentence.index),
                 len(toks),
                 grams,
+                np.asarray(ids, dtype=np.int64),
                 sum(mask) / len(mask),
                 attributed(sentence.text),
             )
@@ -375,39 +421,76 @@ def _quotation_masks(sentences: Sequence[Sentence]) -> list[list[bool]]:
 
 
 def _candidates(
-    lines: Sequence[_Line], vectors: SentenceVectors, settings: Settings
+    lines: Sequence[_Line], owner: Sequence[int], vectors: SentenceVectors, settings: Settings
 ) -> list[tuple[int, int, float]]:
     """Line pairs (x < y, two articles) worth comparing: embedding neighbours found block by
     block over all lines at once, and lines sharing rare word 3-grams (verbatim copies whose
-    cosine a swapped name or an added clause has lowered)."""
+    cosine a swapped name or an added clause has lowered). ``owner``: each line's article."""
     if len(lines) < 2:
         return []
-    matrix = vectors.matrix[[line.row for line in lines]]
-    doc = [line.doc for line in lines]
+    rows = np.asarray([line.row for line in lines], dtype=np.int64)
+    docs = np.asarray(owner, dtype=np.int64)
     floor = min(PARAPHRASE_SIMILARITY, settings.copy_threshold)
-    pairs: dict[tuple[int, int], float] = {}
-    docs = np.asarray(doc)
-    for xs, ys, sims in close_pairs(matrix, floor):
-        keep = (xs < ys) & (docs[xs] != docs[ys])  # each pair once, two articles
-        for x, y, sim in zip(xs[keep].tolist(), ys[keep].tolist(), sims[keep].tolist(), strict=True):
-            pairs[(x, y)] = sim
-    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for x, line in enumerate(lines):
-        for gram in line.grams:
-            index[gram].append(x)
-    shared: dict[tuple[int, int], int] = defaultdict(int)
-    for holders in index.values():
-        if len(holders) > COMMON_SHINGLE:
-            continue
-        for i, x in enumerate(holders):
-            for y in holders[i + 1 :]:
-                if doc[x] != doc[y]:
-                    shared[(x, y)] += 1
-    for (x, y), n in shared.items():
-        if (x, y) not in pairs and n >= 3:
-            pairs[(x, y)] = float(matrix[x] @ matrix[y])
+    xs, ys, sims = _embedding_pairs(rows, vectors, floor)
+    keep = docs[xs] != docs[ys]  # two articles
+    pairs = dict(
+        zip(zip(xs[keep].tolist(), ys[keep].tolist(), strict=True), sims[keep].tolist(), strict=True)
+    )
+    xs, ys = _rare_gram_pairs(lines, docs)
+    matrix = vectors.matrix
+    for x, y in zip(xs.tolist(), ys.tolist(), strict=True):
+        if (x, y) not in pairs:
+            pairs[(x, y)] = float(matrix[rows[x]] @ matrix[rows[y]])
     # doc order inside each pair: the lower doc index first
-    return [(x, y, s) if doc[x] < doc[y] else (y, x, s) for (x, y), s in sorted(pairs.items())]
+    return [
+        (x, y, s) if owner[x] < owner[y] else (y, x, s) for (x, y), s in sorted(pairs.items())
+    ]
+
+
+def _embedding_pairs(
+    rows: np.ndarray, vectors: SentenceVectors, floor: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(x, y, cosine) with x < y of the lines (vector ``rows``) at least ``floor`` apart: read
+    from a pass the story made over a superset of these rows, else one pass (``close_pairs``)."""
+    memo = _memo(vectors)
+    hit = memo.pairs.get(floor)
+    distinct = len(set(rows.tolist())) == len(rows)
+    if hit is not None and distinct and hit[0][rows].all():
+        _, ra, rb, cos = hit
+        at = np.full(len(vectors.matrix), -1, dtype=np.int64)
+        at[rows] = np.arange(len(rows))
+        xa, xb = at[ra], at[rb]
+        keep = (xa >= 0) & (xb >= 0)
+        xa, xb = xa[keep], xb[keep]
+        return np.minimum(xa, xb), np.maximum(xa, xb), cos[keep]
+    found = list(close_pairs(vectors.matrix[rows], floor))
+    xs = np.concatenate([f[0] for f in found])
+    ys = np.concatenate([f[1] for f in found])
+    sims = np.concatenate([f[2] for f in found])
+    if distinct and (hit is None or hit[0].sum() < len(rows)):
+        covered = np.zeros(len(vectors.matrix), dtype=bool)
+        covered[rows] = True
+        memo.pairs[floor] = (covered, rows[xs], rows[ys], sims)
+    return xs, ys, sims
+
+
+def _rare_gram_pairs(lines: Sequence[_Line], docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Line pairs (x < y, two articles) sharing at least 3 word 3-grams that no more than
+    ``COMMON_SHINGLE`` of these lines hold: one sparse product of lines by rare grams."""
+    from scipy import sparse
+
+    ids = [line.gram_ids for line in lines]
+    cols = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
+    at = np.repeat(np.arange(len(lines)), [len(i) for i in ids])
+    holders = np.bincount(cols)
+    rare = holders[cols] <= COMMON_SHINGLE
+    a = sparse.csr_matrix(
+        (np.ones(int(rare.sum()), dtype=np.int32), (at[rare], cols[rare])),
+        shape=(len(lines), len(holders)),
+    )
+    shared = sparse.triu(a @ a.T, k=1).tocoo()
+    keep = (shared.data >= 3) & (docs[shared.row] != docs[shared.col])
+    return shared.row[keep].astype(np.int64), shared.col[keep].astype(np.int64)
 
 
 def _containment(a: dict[tuple[str, ...], bool], b: dict[tuple[str, ...], bool]) -> float:
