@@ -187,3 +187,36 @@ def test_a_single_article_keeps_the_conflict_inside_it(bundle):
 def test_nothing_in_nothing_out(bundle):
     _, vectors = bundle
     assert check.find_conflicts([], [], vectors, SETTINGS, groups=[]) == ([], [])
+
+
+def test_filtering_related_pairs_as_arrays_drops_no_pair_a_rule_takes(bundle, monkeypatch):
+    """find_conflicts hands its rules only the related pairs some rule could take, filtered as
+    arrays (hundreds of thousands of pairs in a big story); the rules decide the same."""
+    docs, vectors = bundle
+    docs = docs[:5]
+    syndication = align.find_syndication(docs, vectors, SETTINGS)
+    claims = align.align_claims(
+        docs, align_docs.mentions(docs), vectors, syndication, SETTINGS, groups=[EXAMPLE_IDS]
+    )
+    seen: dict[str, int] = {}
+    real = check._rule_pairs
+
+    def counted(ordered, codes, *args):
+        seen["related"] = len(codes)
+        out = real(ordered, codes, *args)
+        seen["taken"] = len(out)
+        return out
+
+    monkeypatch.setattr(check, "_rule_pairs", counted)
+    filtered = check.find_conflicts(docs, claims, vectors, SETTINGS, groups=[EXAMPLE_IDS])
+
+    def every(ordered, codes, *args):
+        n = len(ordered)
+        return [(ordered[c // n], ordered[c % n]) for c in codes.tolist()]
+
+    monkeypatch.setattr(check, "_rule_pairs", every)
+    unfiltered = check.find_conflicts(docs, claims, vectors, SETTINGS, groups=[EXAMPLE_IDS])
+    assert filtered == unfiltered
+    # date, denial and place rules run on the example (the actor rule: the test above)
+    assert {c.kind for c in filtered[0]} >= {"date", "denial", "place"}, filtered[0]
+    assert seen["taken"] < seen["related"] / 2

@@ -323,7 +323,9 @@ class _StoryMemo:
     group again (a wire story carried by 100 sites is one group), and a group's pairs are the
     story's pairs between its lines (``close_pairs``' cosines depend on the two vectors alone)."""
 
-    lines: dict[str, list[_Line]] = field(default_factory=dict)  # by article id
+    # by the article's identity (the same objects reach both passes), the article kept alive
+    # with its lines so that its id() is not reused for another
+    lines: dict[int, tuple[AnalysedArticle, list[_Line]]] = field(default_factory=dict)
     grams: dict[tuple[str, ...], int] = field(default_factory=dict)  # word 3-gram -> number
     # floor -> (rows covered, row a, row b, cosine) of the widest pass made at that floor
     pairs: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = field(
@@ -331,10 +333,10 @@ class _StoryMemo:
     )
 
     def lines_of(self, doc: AnalysedArticle, vectors: SentenceVectors) -> list[_Line]:
-        hit = self.lines.get(doc.article.id)
+        hit = self.lines.get(id(doc))
         if hit is None:
-            hit = self.lines[doc.article.id] = _lines(doc, vectors, self.grams)
-        return hit
+            hit = self.lines[id(doc)] = (doc, _lines(doc, vectors, self.grams))
+        return hit[1]
 
 
 # keyed by the story's vectors (compared by identity): gone with them when the brief is done

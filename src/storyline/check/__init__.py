@@ -29,14 +29,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
+
+import numpy as np
 
 from ..align import has_vector
 from ..analyse.embed import SentenceVectors
 from ..models import AnalysedArticle, Claim, Conflict, Sentence
 from ..settings import Settings
+from ..similarity import FLOAT32_MARGIN, pair_cosines
 from .actors import (
     ACTOR_SIMILARITY,
     COMMUNICATION,
+    SAME_WORDS,
+    SAME_WORDS_SIMILARITY,
+    SHARED_WORDS,
     act_words,
     actor_links,
     could_act,
@@ -60,7 +67,7 @@ from .events import StoryFrames
 from .facts import Fact, sentence_facts
 from .links import Key, Link
 from .places import ARRIVAL, PLACE_NAMES, arrivals, broad_places, place_links, place_names
-from .related import NEIGHBOURS, RELATED_SIMILARITY, related_pairs
+from .related import NEIGHBOURS, RELATED_SIMILARITY, related_codes
 from .scene import PlacesTogether, event_place_links
 from .states import State, sentence_states, state_links
 from .values import Rates
@@ -106,7 +113,6 @@ def find_conflicts(
     for d in docs:
         by_group[group_of[d.article.id]].append(d)
     stories = {g: StoryContext(ds) for g, ds in by_group.items()}
-    pairs = related_pairs(docs, claims, vectors, group_of)
     links: list[Link] = []
     actor_pairs: list[tuple[Sentence, Sentence]] = []
     broad = {g: broad_places(ds) for g, ds in by_group.items()}
@@ -139,7 +145,9 @@ def find_conflicts(
             asserting.add(key)
         if could_act(s):
             acting[key] = act_words(s)
-    for k1, k2 in pairs:  # in key order (related_pairs sorts them)
+    ordered, codes = related_codes(docs, claims, vectors, group_of)
+    pairs = _rule_pairs(ordered, codes, vectors, dated, arriving, denying, asserting, acting)
+    for k1, k2 in pairs:  # in key order (related_codes sorts them)
         s1, s2 = sentences[k1], sentences[k2]
         story = stories[group_of[s1.article]]
         b = broad[group_of[s1.article]]
@@ -184,6 +192,74 @@ def find_conflicts(
         for c in claims
     ]
     return conflicts, checked
+
+
+_DATED, _ARRIVING, _DENYING, _ASSERTING, _ACTING = 1, 2, 4, 8, 16
+
+
+def _rule_pairs(
+    ordered: list[Key],
+    codes: np.ndarray,
+    vectors: SentenceVectors,
+    dated: set[Key],
+    arriving: set[Key],
+    denying: set[Key],
+    asserting: set[Key],
+    acting: dict[Key, frozenset[str]],
+) -> list[tuple[Key, Key]]:
+    """The related pairs (``related_codes``) some rule of ``find_conflicts`` could take, in key
+    order: both dated, both arriving, a denial and an assertion, or two possible actors that
+    ``same_act_words`` could pass (its test, with the cosine read with a margin either side of
+    its bars: the rule itself decides on the exact cosine).
+
+    Filtered as arrays: at hundreds of articles a story has hundreds of thousands of related
+    pairs, and most fit no rule."""
+    n = len(ordered)
+    if not len(codes):
+        return []
+    role = np.zeros(n, dtype=np.int64)
+    row = np.full(n, -1, dtype=np.int64)
+    for i, key in enumerate(ordered):
+        role[i] = (
+            _DATED * (key in dated)
+            | _ARRIVING * (key in arriving)
+            | _DENYING * (key in denying)
+            | _ASSERTING * (key in asserting)
+            | _ACTING * (key in acting)
+        )
+        if has_vector(vectors, key):
+            row[i] = vectors.row(*key)
+    a, b = codes // n, codes % n
+    ra, rb = role[a], role[b]
+    keep = (ra & rb & (_DATED | _ARRIVING)) != 0
+    keep |= ((ra & _DENYING) != 0) & ((rb & _ASSERTING) != 0)
+    keep |= ((rb & _DENYING) != 0) & ((ra & _ASSERTING) != 0)
+    (actors,) = np.nonzero(((ra & rb & _ACTING) != 0) & (row[a] >= 0) & (row[b] >= 0))
+    if len(actors):
+        xa, xb = a[actors], b[actors]
+        close = pair_cosines(vectors.matrix, row[xa], row[xb])
+        words = _word_matrix([acting.get(key, frozenset()) for key in ordered])
+        size = np.diff(words.indptr)
+        shared = np.asarray(words[xa].multiply(words[xb]).sum(axis=1)).ravel()
+        union = size[xa] + size[xb] - shared
+        overlap = shared / np.maximum(union, 1)
+        bar = np.where(close >= ACTOR_SIMILARITY - FLOAT32_MARGIN, SHARED_WORDS, SAME_WORDS)
+        may = (close >= SAME_WORDS_SIMILARITY - FLOAT32_MARGIN) & (shared > 0) & (overlap >= bar)
+        keep[actors[may]] = True
+    return [(ordered[x], ordered[y]) for x, y in zip(a[keep].tolist(), b[keep].tolist(), strict=True)]
+
+
+def _word_matrix(words: list[frozenset[str]]) -> Any:
+    """Which words each set holds, as a sparse 0/1 matrix (one row per set)."""
+    from scipy import sparse
+
+    vocabulary: dict[str, int] = {}
+    cols = [vocabulary.setdefault(w, len(vocabulary)) for ws in words for w in ws]
+    indptr = np.concatenate(([0], np.cumsum([len(ws) for ws in words])))
+    return sparse.csr_matrix(
+        (np.ones(len(cols), dtype=np.int32), np.asarray(cols, dtype=np.int64), indptr),
+        shape=(len(words), max(1, len(vocabulary))),
+    )
 
 
 class StoryContext:

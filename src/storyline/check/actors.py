@@ -35,6 +35,9 @@ SAME_WORDS_SIMILARITY = 0.45
 """Two sentences whose words outside the names are (nearly) the same are compared from this
 lower similarity: the names are all that differs, and names weigh heavily in the embedding."""
 SAME_WORDS = 0.75
+"""...when they share this much of those words (Jaccard)."""
+SHARED_WORDS = 0.4
+"""Two sentences at least ``ACTOR_SIMILARITY`` apart need share only this much of them."""
 
 
 def act_words(s: Sentence) -> frozenset[str]:
@@ -51,7 +54,7 @@ def same_act_words(r1: frozenset[str], r2: frozenset[str], similarity: float = 1
     if not (r1 and r2):
         return False
     overlap = len(r1 & r2) / len(r1 | r2)
-    return overlap >= (0.4 if similarity >= ACTOR_SIMILARITY else SAME_WORDS)
+    return overlap >= (SHARED_WORDS if similarity >= ACTOR_SIMILARITY else SAME_WORDS)
 
 
 def parse_acts(sentences: dict[Key, Sentence]) -> dict[Key, list[_Act]]:

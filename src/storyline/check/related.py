@@ -30,6 +30,20 @@ def related_pairs(
 ) -> list[tuple[Key, Key]]:
     """Pairs (smaller key, larger key) of sentences to compare, sorted: the mentions of one
     claim, and each sentence with its nearest sentences of the same story group."""
+    ordered, codes = related_codes(docs, claims, vectors, group_of)
+    n = len(ordered)
+    return [(ordered[code // n], ordered[code % n]) for code in codes.tolist()]
+
+
+def related_codes(
+    docs: Sequence[AnalysedArticle],
+    claims: Sequence[Claim],
+    vectors: SentenceVectors,
+    group_of: dict[str, int],
+) -> tuple[list[Key], np.ndarray]:
+    """``related_pairs`` as arrays: the story's sentence keys in order, and each pair as the
+    code rank(a) * len(keys) + rank(b), sorted (a story of hundreds of articles has hundreds of
+    thousands of pairs; the conflict rules filter them as arrays before looking at any)."""
     ordered = sorted({(s.article, s.index) for d in docs for s in d.sentences})
     rank = {key: i for i, key in enumerate(ordered)}
     n = len(ordered)
@@ -59,8 +73,8 @@ def related_pairs(
             ra, rb = where[rs], where[js]
             found.append(np.minimum(ra, rb) * n + np.maximum(ra, rb))
     if not found:
-        return []
+        return ordered, np.zeros(0, dtype=np.int64)
     # sorted and deduplicated; np.sort and a neighbour test take a sixth of np.unique's time
     every = np.sort(np.concatenate(found))
     first = np.concatenate((every[:1] == every[:1], every[1:] != every[:-1]))
-    return [(ordered[code // n], ordered[code % n]) for code in every[first].tolist()]
+    return ordered, every[first]
