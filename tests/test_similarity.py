@@ -110,3 +110,20 @@ def test_nearest_pairs_keep_each_rows_k_nearest_and_every_tie(k: int, floor: flo
     want = nearest_reference(m, k, floor)
     assert got == want
     assert all((100 + i, 100 + j) in got for i in range(30) for j in range(30) if i != j)
+
+
+def test_nearest_pairs_of_some_rows_are_exactly_those_rows_pairs() -> None:
+    """check asks only for the neighbours of the sentences its rules could take; each is still
+    looked for among all rows, so those rows' pairs are what the whole pass gives them."""
+    m = unit_rows(700, seed=11)
+    m[300:320] = m[300]  # copies: ties
+    whole: set[tuple[int, int]] = set()
+    for xs, ys in nearest_pairs(m, 40, 0.35, block=256):
+        whole.update(zip(xs.tolist(), ys.tolist(), strict=True))
+    rows = np.sort(np.random.default_rng(11).choice(700, 300, replace=False))
+    rows = np.union1d(rows, np.arange(290, 330))  # a contiguous run, copies included
+    some: set[tuple[int, int]] = set()
+    for xs, ys in nearest_pairs(m, 40, 0.35, block=128, rows=rows):
+        some.update(zip(xs.tolist(), ys.tolist(), strict=True))
+    assert some == {(x, y) for x, y in whole if x in set(rows.tolist())}
+    assert len(some) > 300 * 40

@@ -84,18 +84,27 @@ def pair_cosines(matrix: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarr
 
 
 def nearest_pairs(
-    matrix: np.ndarray, k: int, floor: float, block: int = BLOCK_ROWS
+    matrix: np.ndarray,
+    k: int,
+    floor: float,
+    block: int = BLOCK_ROWS,
+    rows: np.ndarray | None = None,
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """For each block of rows, (rows, columns) of each row's nearest other rows: every row at
     least as similar as its ``k``-th nearest (ties included: copies of one sentence have one
     vector) and at least ``floor``. ``matrix``'s rows are unit vectors; 1 <= k < len(matrix).
-    Pairs come in no particular order."""
+    ``rows``: only these rows' neighbours (still found among all rows). Pairs come in no
+    particular order."""
     import torch  # loaded with the embedding model already; not at import time (cold CLI)
 
-    for lo in range(0, len(matrix), block):
-        sims = torch.from_numpy(matrix[lo : lo + block] @ matrix.T)
-        rows = torch.arange(sims.shape[0])
-        sims[rows, lo + rows] = -1.0  # not its own neighbour
+    asked = np.arange(len(matrix)) if rows is None else np.asarray(rows, dtype=np.int64)
+    for lo in range(0, len(asked), block):
+        which = asked[lo : lo + block]
+        contiguous = len(which) and which[-1] - which[0] == len(which) - 1
+        part = matrix[which[0] : which[-1] + 1] if contiguous else matrix[which]
+        sims = torch.from_numpy(part @ matrix.T)
+        rows_t = torch.arange(sims.shape[0])
+        sims[rows_t, torch.from_numpy(which)] = -1.0  # not its own neighbour
         # torch's top-k finds the k-th value at a third of numpy's partition cost. Its columns
         # are the answer but for ties with the k-th, and one more (the k+1-th) shows whether a
         # row has any: only such a row is scanned whole (copies of one sentence tie)
@@ -109,4 +118,4 @@ def nearest_pairs(
             (rows_tied,) = torch.nonzero(tied, as_tuple=True)
             txs, tys = torch.nonzero(sims[rows_tied] >= bar[rows_tied, None], as_tuple=True)
             xs, ys = torch.cat([xs, rows_tied[txs]]), torch.cat([ys, tys])
-        yield xs.numpy() + lo, ys.numpy()
+        yield which[xs.numpy()], ys.numpy()

@@ -145,7 +145,8 @@ def find_conflicts(
             asserting.add(key)
         if could_act(s):
             acting[key] = act_words(s)
-    ordered, codes = related_codes(docs, claims, vectors, group_of)
+    wanted = _wanted(vectors, dated, arriving, denying, asserting, acting)
+    ordered, codes = related_codes(docs, claims, vectors, group_of, wanted)
     pairs = _rule_pairs(ordered, codes, vectors, dated, arriving, denying, asserting, acting)
     for k1, k2 in pairs:  # in key order (related_codes sorts them)
         s1, s2 = sentences[k1], sentences[k2]
@@ -195,6 +196,28 @@ def find_conflicts(
 
 
 _DATED, _ARRIVING, _DENYING, _ASSERTING, _ACTING = 1, 2, 4, 8, 16
+
+
+def _wanted(
+    vectors: SentenceVectors,
+    dated: set[Key],
+    arriving: set[Key],
+    denying: set[Key],
+    asserting: set[Key],
+    acting: dict[Key, frozenset[str]],
+) -> set[Key]:
+    """The sentences some rule could take, whose nearest sentences check looks for (about half
+    a story's). A sentence that only asserts matters only beside a denial, so it is wanted only
+    when it is as close to a denying sentence as a related pair must be (with a margin: the
+    pass over the story decides)."""
+    wanted = dated | arriving | denying | set(acting)
+    denials = [vectors.row(*k) for k in sorted(denying) if has_vector(vectors, k)]
+    keys = sorted(k for k in asserting - wanted if has_vector(vectors, k))
+    if denials and keys:
+        rows = [vectors.row(*k) for k in keys]
+        closest = (vectors.matrix[rows] @ vectors.matrix[denials].T).max(axis=1)
+        wanted.update(k for k, c in zip(keys, closest.tolist(), strict=True) if c >= RELATED_SIMILARITY - FLOAT32_MARGIN)
+    return wanted
 
 
 def _rule_pairs(

@@ -40,10 +40,17 @@ def related_codes(
     claims: Sequence[Claim],
     vectors: SentenceVectors,
     group_of: dict[str, int],
+    wanted: set[Key] | None = None,
 ) -> tuple[list[Key], np.ndarray]:
     """``related_pairs`` as arrays: the story's sentence keys in order, and each pair as the
     code rank(a) * len(keys) + rank(b), sorted (a story of hundreds of articles has hundreds of
-    thousands of pairs; the conflict rules filter them as arrays before looking at any)."""
+    thousands of pairs; the conflict rules filter them as arrays before looking at any).
+
+    ``wanted``: the sentences some rule could take. Of the nearest-sentence pairs only those of
+    two wanted sentences are made (the rest could reach no rule): only the wanted sentences'
+    neighbours are looked for, each still among all the story's sentences, so a pair of two
+    wanted sentences is found exactly as without ``wanted``. The mentions of a claim are all
+    paired either way."""
     ordered = sorted({(s.article, s.index) for d in docs for s in d.sentences})
     rank = {key: i for i, key in enumerate(ordered)}
     n = len(ordered)
@@ -69,7 +76,16 @@ def related_codes(
             continue
         m = vectors.matrix[[vectors.row(*k) for k in keys]]
         where = np.array([rank[key] for key in keys], dtype=np.int64)
-        for rs, js in nearest_pairs(m, min(NEIGHBOURS, len(keys) - 1), RELATED_SIMILARITY):
+        if wanted is None:
+            queries = None
+        else:
+            mask = np.array([key in wanted for key in keys], dtype=bool)
+            queries = np.nonzero(mask)[0]
+        k = min(NEIGHBOURS, len(keys) - 1)
+        for rs, js in nearest_pairs(m, k, RELATED_SIMILARITY, rows=queries):
+            if queries is not None:
+                both = mask[js]
+                rs, js = rs[both], js[both]
             ra, rb = where[rs], where[js]
             found.append(np.minimum(ra, rb) * n + np.maximum(ra, rb))
     if not found:
