@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -145,9 +145,9 @@ def find_conflicts(
             asserting.add(key)
         if could_act(s):
             acting[key] = act_words(s)
-    wanted = _wanted(vectors, dated, arriving, denying, asserting, acting)
-    ordered, codes = related_codes(docs, claims, vectors, group_of, wanted)
-    pairs = _rule_pairs(ordered, codes, vectors, dated, arriving, denying, asserting, acting)
+    roles = _Roles(dated, arriving, denying, asserting, acting)
+    ordered, codes = related_codes(docs, claims, vectors, group_of, _wanted(vectors, roles))
+    pairs = _rule_pairs(ordered, codes, vectors, roles)
     for k1, k2 in pairs:  # in key order (related_codes sorts them)
         s1, s2 = sentences[k1], sentences[k2]
         story = stories[group_of[s1.article]]
@@ -198,21 +198,25 @@ def find_conflicts(
 _DATED, _ARRIVING, _DENYING, _ASSERTING, _ACTING = 1, 2, 4, 8, 16
 
 
-def _wanted(
-    vectors: SentenceVectors,
-    dated: set[Key],
-    arriving: set[Key],
-    denying: set[Key],
-    asserting: set[Key],
-    acting: dict[Key, frozenset[str]],
-) -> set[Key]:
+@dataclass(frozen=True)
+class _Roles:
+    """Which sentences each rule of ``find_conflicts`` could take."""
+
+    dated: set[Key]
+    arriving: set[Key]
+    denying: set[Key]
+    asserting: set[Key]
+    acting: dict[Key, frozenset[str]]  # possible actors: their act words
+
+
+def _wanted(vectors: SentenceVectors, roles: _Roles) -> set[Key]:
     """The sentences some rule could take, whose nearest sentences check looks for (about half
     a story's). A sentence that only asserts matters only beside a denial, so it is wanted only
     when it is as close to a denying sentence as a related pair must be (with a margin: the
     pass over the story decides)."""
-    wanted = dated | arriving | denying | set(acting)
-    denials = [vectors.row(*k) for k in sorted(denying) if has_vector(vectors, k)]
-    keys = sorted(k for k in asserting - wanted if has_vector(vectors, k))
+    wanted = roles.dated | roles.arriving | roles.denying | set(roles.acting)
+    denials = [vectors.row(*k) for k in sorted(roles.denying) if has_vector(vectors, k)]
+    keys = sorted(k for k in roles.asserting - wanted if has_vector(vectors, k))
     if denials and keys:
         rows = [vectors.row(*k) for k in keys]
         closest = (vectors.matrix[rows] @ vectors.matrix[denials].T).max(axis=1)
@@ -221,14 +225,7 @@ def _wanted(
 
 
 def _rule_pairs(
-    ordered: list[Key],
-    codes: np.ndarray,
-    vectors: SentenceVectors,
-    dated: set[Key],
-    arriving: set[Key],
-    denying: set[Key],
-    asserting: set[Key],
-    acting: dict[Key, frozenset[str]],
+    ordered: list[Key], codes: np.ndarray, vectors: SentenceVectors, roles: _Roles
 ) -> list[tuple[Key, Key]]:
     """The related pairs (``related_codes``) some rule of ``find_conflicts`` could take, in key
     order: both dated, both arriving, a denial and an assertion, or two possible actors that
@@ -244,11 +241,11 @@ def _rule_pairs(
     row = np.full(n, -1, dtype=np.int64)
     for i, key in enumerate(ordered):
         role[i] = (
-            _DATED * (key in dated)
-            | _ARRIVING * (key in arriving)
-            | _DENYING * (key in denying)
-            | _ASSERTING * (key in asserting)
-            | _ACTING * (key in acting)
+            _DATED * (key in roles.dated)
+            | _ARRIVING * (key in roles.arriving)
+            | _DENYING * (key in roles.denying)
+            | _ASSERTING * (key in roles.asserting)
+            | _ACTING * (key in roles.acting)
         )
         if has_vector(vectors, key):
             row[i] = vectors.row(*key)
@@ -261,7 +258,7 @@ def _rule_pairs(
     if len(actors):
         xa, xb = a[actors], b[actors]
         close = pair_cosines(vectors.matrix, row[xa], row[xb])
-        words = _word_matrix([acting.get(key, frozenset()) for key in ordered])
+        words = _word_matrix([roles.acting.get(key, frozenset()) for key in ordered])
         size = np.diff(words.indptr)
         shared = np.asarray(words[xa].multiply(words[xb]).sum(axis=1)).ravel()
         union = size[xa] + size[xb] - shared
