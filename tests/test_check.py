@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from helpers import EXAMPLE_IDS, SETTINGS, align_docs
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storyline import align, check
-from storyline.analyse.embed import embed_sentences
+from storyline.analyse.embed import SentenceVectors, embed_sentences
+from storyline.similarity import FLOAT32_MARGIN
 
 
 @pytest.fixture(scope="module")
@@ -217,8 +221,37 @@ def test_filtering_related_pairs_as_arrays_drops_no_pair_a_rule_takes(bundle, mo
 
     monkeypatch.setattr(check, "_rule_pairs", every)
     monkeypatch.setattr(check, "_wanted", lambda *args: None)  # every sentence's neighbours
+    monkeypatch.setattr(check, "_deniable", lambda asserting, *args: asserting)  # every assertion
     unfiltered = check.find_conflicts(docs, claims, vectors, SETTINGS, groups=[EXAMPLE_IDS])
     assert filtered == unfiltered
     # date, denial and place rules run on the example (the actor rule: the test above)
     assert {c.kind for c in filtered[0]} >= {"date", "denial", "place"}, filtered[0]
     assert seen["taken"] < seen["related"] / 2
+
+
+_WORD_SETS = st.lists(st.frozensets(st.sampled_from("abcdefgh"), max_size=6), min_size=2, max_size=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_WORD_SETS, st.integers(0, 2**32 - 1))
+def test_actor_pairs_by_prefix_filtering_are_every_pair_same_act_words_could_pass(sets, seed):
+    """find_conflicts finds the possible-actor pairs by prefix filtering, not over all pairs (a
+    big story has thousands of possible actors): none that same_act_words passes is missed,
+    and none is kept that it could not pass (with the cosine margin either side)."""
+    keys = tuple((f"a{i:02d}", 0) for i in range(len(sets)))  # in key order
+    # 3 dimensions: cosines spread over [-1, 1], across the rule's two similarity bars
+    matrix = np.random.default_rng(seed).normal(size=(len(keys), 3)).astype(np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    vectors = SentenceVectors(keys=keys, matrix=matrix)
+    acting = dict(zip(keys, sets, strict=True))
+    found = check._actor_pairs(vectors, acting)
+    for i, x in enumerate(keys):
+        for y in keys[i + 1 :]:
+            cosine = float(vectors[x] @ vectors[y])
+            if check.same_act_words(acting[x], acting[y], cosine):
+                assert (x, y) in found, (acting[x], acting[y], cosine)
+            could = any(
+                check.same_act_words(acting[x], acting[y], cosine + d)
+                for d in (-FLOAT32_MARGIN, FLOAT32_MARGIN)
+            )
+            assert could or (x, y) not in found, (acting[x], acting[y], cosine)

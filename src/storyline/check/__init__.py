@@ -26,7 +26,7 @@ arrivals, denials); pairs are only formed within a kind of fact or between relat
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -145,7 +145,8 @@ def find_conflicts(
             asserting.add(key)
         if could_act(s):
             acting[key] = act_words(s)
-    roles = _Roles(dated, arriving, denying, asserting, acting)
+    asserting = _deniable(asserting, denying, sentences, memo)
+    roles = _Roles(dated, arriving, denying, asserting, acting, _actor_pairs(vectors, acting))
     ordered, codes = related_codes(docs, claims, vectors, group_of, _wanted(vectors, roles))
     pairs = _rule_pairs(ordered, codes, vectors, roles)
     for k1, k2 in pairs:  # in key order (related_codes sorts them)
@@ -195,7 +196,7 @@ def find_conflicts(
     return conflicts, checked
 
 
-_DATED, _ARRIVING, _DENYING, _ASSERTING, _ACTING = 1, 2, 4, 8, 16
+_DATED, _ARRIVING, _DENYING, _ASSERTING = 1, 2, 4, 8
 
 
 @dataclass(frozen=True)
@@ -207,14 +208,16 @@ class _Roles:
     denying: set[Key]
     asserting: set[Key]
     acting: dict[Key, frozenset[str]]  # possible actors: their act words
+    actor_pairs: set[tuple[Key, Key]]  # (first, second) in key order: see _actor_pairs
 
 
 def _wanted(vectors: SentenceVectors, roles: _Roles) -> set[Key]:
-    """The sentences some rule could take, whose nearest sentences check looks for (about half
-    a story's). A sentence that only asserts matters only beside a denial, so it is wanted only
-    when it is as close to a denying sentence as a related pair must be (with a margin: the
-    pass over the story decides)."""
-    wanted = roles.dated | roles.arriving | roles.denying | set(roles.acting)
+    """The sentences some rule could take, whose nearest sentences check looks for. A sentence
+    that only asserts matters only beside a denial, so it is wanted only when it is as close
+    to a denying sentence as a related pair must be (with a margin: the pass over the story
+    decides); a possible actor only when it is in one of ``_actor_pairs``."""
+    wanted = roles.dated | roles.arriving | roles.denying
+    wanted.update(k for pair in roles.actor_pairs for k in pair)
     denials = [vectors.row(*k) for k in sorted(roles.denying) if has_vector(vectors, k)]
     keys = sorted(k for k in roles.asserting - wanted if has_vector(vectors, k))
     if denials and keys:
@@ -224,62 +227,89 @@ def _wanted(vectors: SentenceVectors, roles: _Roles) -> set[Key]:
     return wanted
 
 
+def _deniable(
+    asserting: set[Key], denying: set[Key], sentences: dict[Key, Sentence], memo: dict[tuple[str, Key], object]
+) -> set[Key]:
+    """The assertions a denial link could take: a link needs all the denied words of one of
+    the denials in the assertion (``denial_links``), and a story has few denials."""
+    denied = {d[1] for k in denying if (d := reading(sentences[k], memo).denial) is not None}
+    return {k for k in asserting if any(w <= reading(sentences[k], memo).words for w in denied)}
+
+
+def _actor_pairs(vectors: SentenceVectors, acting: dict[Key, frozenset[str]]) -> set[tuple[Key, Key]]:
+    """The pairs of possible actors that ``same_act_words`` could pass, whether related or not:
+    their act words overlap (Jaccard) at least ``SHARED_WORDS``, and their cosine, read with a
+    margin either side of its bars, is close enough for that overlap (the rule itself decides
+    on the exact cosine).
+
+    Most of a big story's sentences could name an actor, and most share some word, so the
+    pairs are not looked for among all of them but by prefix filtering (as in set-similarity
+    joins): with words ordered rarest first, two sets with ``|x & y| >= a`` share a word among
+    the first ``|x| - a + 1`` of each, and a Jaccard of ``SHARED_WORDS`` needs
+    ``|x & y| >= a(|x|)``, the least a with ``a / |x| >= SHARED_WORDS``. Only pairs sharing such
+    a rare word are counted."""
+    from scipy import sparse
+
+    keys = sorted(k for k, words in acting.items() if words and has_vector(vectors, k))
+    if len(keys) < 2:
+        return set()
+    sets = [acting[k] for k in keys]
+    frequency = Counter(w for words in sets for w in words)
+    rarest = sorted(frequency, key=lambda w: (frequency[w], w))
+    column = {w: i for i, w in enumerate(rarest)}
+
+    def incidence(lists: list[list[int]]) -> Any:
+        cols = np.fromiter((c for cs in lists for c in cs), dtype=np.int64)
+        indptr = np.concatenate(([0], np.cumsum([len(cs) for cs in lists])))
+        return sparse.csr_matrix(
+            (np.ones(len(cols), dtype=np.int32), cols, indptr), shape=(len(lists), len(rarest))
+        )
+
+    ordered_words = [sorted(column[w] for w in words) for words in sets]
+    least = {n: min(a for a in range(1, n + 1) if a / n >= SHARED_WORDS) for n in {len(x) for x in sets}}
+    prefixes = incidence([cs[: len(cs) - least[len(cs)] + 1] for cs in ordered_words])
+    candidates = sparse.triu(prefixes @ prefixes.T, k=1).tocoo()
+    a, b = candidates.row.astype(np.int64), candidates.col.astype(np.int64)
+    words = incidence(ordered_words)
+    shared = np.asarray(words[a].multiply(words[b]).sum(axis=1)).ravel()
+    size = np.diff(words.indptr)
+    overlap = shared / (size[a] + size[b] - shared)  # same_act_words' float division
+    a, b, overlap = a[overlap >= SHARED_WORDS], b[overlap >= SHARED_WORDS], overlap[overlap >= SHARED_WORDS]
+    rows = np.array([vectors.row(*k) for k in keys], dtype=np.int64)
+    close = pair_cosines(vectors.matrix, rows[a], rows[b])
+    bar = np.where(close >= ACTOR_SIMILARITY - FLOAT32_MARGIN, SHARED_WORDS, SAME_WORDS)
+    may = (close >= SAME_WORDS_SIMILARITY - FLOAT32_MARGIN) & (overlap >= bar)
+    return {(keys[x], keys[y]) for x, y in zip(a[may].tolist(), b[may].tolist(), strict=True)}
+
+
 def _rule_pairs(
     ordered: list[Key], codes: np.ndarray, vectors: SentenceVectors, roles: _Roles
 ) -> list[tuple[Key, Key]]:
     """The related pairs (``related_codes``) some rule of ``find_conflicts`` could take, in key
-    order: both dated, both arriving, a denial and an assertion, or two possible actors that
-    ``same_act_words`` could pass (its test, with the cosine read with a margin either side of
-    its bars: the rule itself decides on the exact cosine).
+    order: both dated, both arriving, a denial and an assertion, or one of ``_actor_pairs``.
 
     Filtered as arrays: at hundreds of articles a story has hundreds of thousands of related
     pairs, and most fit no rule."""
     n = len(ordered)
     if not len(codes):
         return []
+    rank = {key: i for i, key in enumerate(ordered)}
     role = np.zeros(n, dtype=np.int64)
-    row = np.full(n, -1, dtype=np.int64)
     for i, key in enumerate(ordered):
         role[i] = (
             _DATED * (key in roles.dated)
             | _ARRIVING * (key in roles.arriving)
             | _DENYING * (key in roles.denying)
             | _ASSERTING * (key in roles.asserting)
-            | _ACTING * (key in roles.acting)
         )
-        if has_vector(vectors, key):
-            row[i] = vectors.row(*key)
     a, b = codes // n, codes % n
     ra, rb = role[a], role[b]
     keep = (ra & rb & (_DATED | _ARRIVING)) != 0
     keep |= ((ra & _DENYING) != 0) & ((rb & _ASSERTING) != 0)
     keep |= ((rb & _DENYING) != 0) & ((ra & _ASSERTING) != 0)
-    (actors,) = np.nonzero(((ra & rb & _ACTING) != 0) & (row[a] >= 0) & (row[b] >= 0))
-    if len(actors):
-        xa, xb = a[actors], b[actors]
-        close = pair_cosines(vectors.matrix, row[xa], row[xb])
-        words = _word_matrix([roles.acting.get(key, frozenset()) for key in ordered])
-        size = np.diff(words.indptr)
-        shared = np.asarray(words[xa].multiply(words[xb]).sum(axis=1)).ravel()
-        union = size[xa] + size[xb] - shared
-        overlap = shared / np.maximum(union, 1)
-        bar = np.where(close >= ACTOR_SIMILARITY - FLOAT32_MARGIN, SHARED_WORDS, SAME_WORDS)
-        may = (close >= SAME_WORDS_SIMILARITY - FLOAT32_MARGIN) & (shared > 0) & (overlap >= bar)
-        keep[actors[may]] = True
+    actor_codes = [rank[x] * n + rank[y] for x, y in roles.actor_pairs if x in rank and y in rank]
+    keep |= np.isin(codes, np.asarray(actor_codes, dtype=np.int64))
     return [(ordered[x], ordered[y]) for x, y in zip(a[keep].tolist(), b[keep].tolist(), strict=True)]
-
-
-def _word_matrix(words: list[frozenset[str]]) -> Any:
-    """Which words each set holds, as a sparse 0/1 matrix (one row per set)."""
-    from scipy import sparse
-
-    vocabulary: dict[str, int] = {}
-    cols = [vocabulary.setdefault(w, len(vocabulary)) for ws in words for w in ws]
-    indptr = np.concatenate(([0], np.cumsum([len(ws) for ws in words])))
-    return sparse.csr_matrix(
-        (np.ones(len(cols), dtype=np.int32), np.asarray(cols, dtype=np.int64), indptr),
-        shape=(len(words), max(1, len(vocabulary))),
-    )
 
 
 class StoryContext:
