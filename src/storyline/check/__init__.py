@@ -146,7 +146,7 @@ def find_conflicts(
         if could_act(s):
             acting[key] = act_words(s)
     asserting = _deniable(asserting, denying, sentences, memo)
-    roles = _Roles(dated, arriving, denying, asserting, acting, _actor_pairs(vectors, acting))
+    roles = _Roles(dated, arriving, denying, asserting, _actor_pairs(vectors, acting))
     ordered, codes = related_codes(docs, claims, vectors, group_of, _wanted(vectors, roles))
     pairs = _rule_pairs(ordered, codes, vectors, roles)
     for k1, k2 in pairs:  # in key order (related_codes sorts them)
@@ -207,8 +207,7 @@ class _Roles:
     arriving: set[Key]
     denying: set[Key]
     asserting: set[Key]
-    acting: dict[Key, frozenset[str]]  # possible actors: their act words
-    actor_pairs: set[tuple[Key, Key]]  # (first, second) in key order: see _actor_pairs
+    actor_pairs: set[tuple[Key, Key]]  # possible actors (first, second) in key order: see _actor_pairs
 
 
 def _wanted(vectors: SentenceVectors, roles: _Roles) -> set[Key]:
