@@ -27,7 +27,7 @@ from .analyse.embed import SentenceVectors, embed
 from .analyse.nlp import parse as parse_sentences
 from .models import AnalysedArticle, Claim, ClaimMention, Sentence, SyndicationGroup
 from .settings import Settings
-from .similarity import close_pairs
+from .similarity import close_pairs, incidence, shared_items
 
 # --- small text helpers ------------------------------------------------------------------
 
@@ -479,20 +479,13 @@ def _embedding_pairs(
 def _rare_gram_pairs(lines: Sequence[_Line], docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Line pairs (x < y, two articles) sharing at least 3 word 3-grams that no more than
     ``COMMON_SHINGLE`` of these lines hold: one sparse product of lines by rare grams."""
-    from scipy import sparse
-
     ids = [line.gram_ids for line in lines]
     cols = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
     at = np.repeat(np.arange(len(lines)), [len(i) for i in ids])
-    holders = np.bincount(cols)
-    rare = holders[cols] <= COMMON_SHINGLE
-    a = sparse.csr_matrix(
-        (np.ones(int(rare.sum()), dtype=np.int32), (at[rare], cols[rare])),
-        shape=(len(lines), len(holders)),
-    )
-    shared = sparse.triu(a @ a.T, k=1).tocoo()
-    keep = (shared.data >= 3) & (docs[shared.row] != docs[shared.col])
-    return shared.row[keep].astype(np.int64), shared.col[keep].astype(np.int64)
+    rare = np.bincount(cols)[cols] <= COMMON_SHINGLE
+    xs, ys, count = shared_items(incidence(at[rare], cols[rare], len(lines), int(cols.max(initial=0)) + 1))
+    keep = (count >= 3) & (docs[xs] != docs[ys])
+    return xs[keep], ys[keep]
 
 
 def _containment(a: dict[tuple[str, ...], bool], b: dict[tuple[str, ...], bool]) -> float:

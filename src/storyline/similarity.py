@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
@@ -81,6 +82,25 @@ def pair_cosines(matrix: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarr
         b = a + PAIRS_PER_PASS
         out[a:b] = np.einsum("ij,ij->i", matrix[xs[a:b]], matrix[ys[a:b]])
     return out
+
+
+def incidence(owners: np.ndarray, items: np.ndarray, n: int, width: int) -> Any:
+    """Which of ``width`` items each of ``n`` sets holds, as a sparse 0/1 matrix (one row per
+    set): set ``owners[i]`` holds item ``items[i]``, each at most once."""
+    from scipy import sparse
+
+    ones = np.ones(len(owners), dtype=np.int32)
+    return sparse.csr_matrix((ones, (owners, items)), shape=(n, width))
+
+
+def shared_items(sets: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(x, y, count) with x < y for the pairs of rows of an ``incidence`` matrix that have an
+    item in common, and how many they share: one sparse product, not a loop over the holders
+    of each item."""
+    from scipy import sparse
+
+    shared = sparse.triu(sets @ sets.T, k=1).tocoo()
+    return shared.row.astype(np.int64), shared.col.astype(np.int64), shared.data
 
 
 def nearest_pairs(

@@ -37,7 +37,7 @@ from ..align import has_vector
 from ..analyse.embed import SentenceVectors
 from ..models import AnalysedArticle, Claim, Conflict, Sentence
 from ..settings import Settings
-from ..similarity import FLOAT32_MARGIN, pair_cosines
+from ..similarity import FLOAT32_MARGIN, incidence, pair_cosines, shared_items
 from .actors import (
     ACTOR_SIMILARITY,
     COMMUNICATION,
@@ -247,33 +247,28 @@ def _actor_pairs(vectors: SentenceVectors, acting: dict[Key, frozenset[str]]) ->
     the first ``|x| - a + 1`` of each, and a Jaccard of ``SHARED_WORDS`` needs
     ``|x & y| >= a(|x|)``, the least a with ``a / |x| >= SHARED_WORDS``. Only pairs sharing such
     a rare word are counted."""
-    from scipy import sparse
-
     keys = sorted(k for k, words in acting.items() if words and has_vector(vectors, k))
     if len(keys) < 2:
         return set()
     sets = [acting[k] for k in keys]
     frequency = Counter(w for words in sets for w in words)
-    rarest = sorted(frequency, key=lambda w: (frequency[w], w))
-    column = {w: i for i, w in enumerate(rarest)}
-
-    def incidence(lists: list[list[int]]) -> Any:
-        cols = np.fromiter((c for cs in lists for c in cs), dtype=np.int64)
-        indptr = np.concatenate(([0], np.cumsum([len(cs) for cs in lists])))
-        return sparse.csr_matrix(
-            (np.ones(len(cols), dtype=np.int32), cols, indptr), shape=(len(lists), len(rarest))
-        )
-
-    ordered_words = [sorted(column[w] for w in words) for words in sets]
+    column = {w: i for i, w in enumerate(sorted(frequency, key=lambda w: (frequency[w], w)))}
     least = {n: min(a for a in range(1, n + 1) if a / n >= SHARED_WORDS) for n in {len(x) for x in sets}}
-    prefixes = incidence([cs[: len(cs) - least[len(cs)] + 1] for cs in ordered_words])
-    candidates = sparse.triu(prefixes @ prefixes.T, k=1).tocoo()
-    a, b = candidates.row.astype(np.int64), candidates.col.astype(np.int64)
-    words = incidence(ordered_words)
+    prefixes = [sorted(column[w] for w in words)[: len(words) - least[len(words)] + 1] for words in sets]
+
+    def matrix(lists: list[list[int]]) -> Any:
+        owners = np.repeat(np.arange(len(lists)), [len(x) for x in lists])
+        items = np.fromiter((c for x in lists for c in x), dtype=np.int64)
+        return incidence(owners, items, len(lists), len(column))
+
+    a, b, _ = shared_items(matrix(prefixes))
+    # same_act_words' Jaccard (the same float division), on the candidates only
+    words = matrix([[column[w] for w in x] for x in sets])
     shared = np.asarray(words[a].multiply(words[b]).sum(axis=1)).ravel()
     size = np.diff(words.indptr)
-    overlap = shared / (size[a] + size[b] - shared)  # same_act_words' float division
-    a, b, overlap = a[overlap >= SHARED_WORDS], b[overlap >= SHARED_WORDS], overlap[overlap >= SHARED_WORDS]
+    overlap = shared / (size[a] + size[b] - shared)
+    passing = overlap >= SHARED_WORDS
+    a, b, overlap = a[passing], b[passing], overlap[passing]
     rows = np.array([vectors.row(*k) for k in keys], dtype=np.int64)
     close = pair_cosines(vectors.matrix, rows[a], rows[b])
     bar = np.where(close >= ACTOR_SIMILARITY - FLOAT32_MARGIN, SHARED_WORDS, SAME_WORDS)
