@@ -68,6 +68,26 @@ def test_bf16_vectors_stay_within_1e4_cosine_of_fp32(embedder) -> None:
     assert (1.0 - (reference * low).sum(axis=1)).max() < 1e-4
 
 
+def test_bf16_weights_cast_once_give_the_vectors_autocast_gives(embedder) -> None:
+    """The linear layers' weights are cast to bf16 once, not by autocast on every call: the
+    vectors must be bit for bit those of the fp32 weights under autocast."""
+    from storyline.analyse.embed import bf16_supported
+
+    if not bf16_supported():
+        pytest.skip("this CPU has no native bfloat16 arithmetic")
+    was = embedder.bf16
+    try:
+        embedder.bf16 = True
+        cast_once = embedder.encode(TEXTS, batch_size=2)
+        assert all(str(w.dtype) == "torch.bfloat16" for w in embedder._linears.values())
+        embedder._linears = {k: embedder.w[k] for k in embedder._linears}  # autocast casts them
+        per_call = embedder.encode(TEXTS, batch_size=2)
+    finally:
+        embedder.bf16 = True  # rebuilds the cast weights
+        embedder.bf16 = was
+    assert np.array_equal(cast_once, per_call)
+
+
 def test_precision_setting_forces_fp32_and_rejects_unknown_values(embedder, monkeypatch) -> None:
     from storyline.errors import UsageError
 
