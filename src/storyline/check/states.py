@@ -47,20 +47,18 @@ class State:
 _CUES = re.compile(
     r"destr|devastat|damag|collaps|toppl|flatten|raz|gutt|level|wreck|demolish|knock|\bcut\b|"
     r"intact|undamaged|unaffected|unscathed|untouched|spared|affected|\bhit\b|harm|"
-    r"equip|prepar|train|protect|maintain|organi[sz]|staff|blackout|outage|restored",
-    re.I,
-)
+    r"equip|prepar|train|protect|maintain|organi[sz]|staff|blackout|outage|restored"
+)  # both searched in lowercased text: with re.I, re cannot skip ahead to a first letter
 
 
-_HYPOTHETICAL = re.compile(
-    r"\b(?:if|would|could|should|might|may|will|unless|whether|must|can)\b", re.I
-)
+_HYPOTHETICAL = re.compile(r"\b(?:if|would|could|should|might|may|will|unless|whether|must|can)\b")
 
 
 def sentence_states(s: Sentence, doc: Any) -> list[State]:
-    if doc is None or not same_text(doc, s.text) or not _CUES.search(s.text):
+    lowered = s.text.lower()
+    if doc is None or not same_text(doc, s.text) or not _CUES.search(lowered):
         return []  # a cheap look at the words first: most sentences state nothing of the kind
-    if _HYPOTHETICAL.search(s.text):
+    if _HYPOTHETICAL.search(lowered):
         return []  # "if it stays over 8,000 psi the well was intact", "they should destroy it"
     out: list[State] = []
     key = (s.article, s.index)

@@ -49,9 +49,8 @@ _JUNK = re.compile(
     # page furniture that survives text extraction: archive notices, social widgets, forms
     r"internet archive|wayback machine|\bcrawl(s|ed|ing)?\b|no more 404|broken links|"
     r"mailing list|contact details|unsubscribe|your (browser|tweets?|email)|tweet with a location|"
-    r"javascript|cookies|terms of (use|service)|privacy policy|story continued below)",
-    re.IGNORECASE,
-)
+    r"javascript|cookies|terms of (use|service)|privacy policy|story continued below)"
+)  # searched in lowercased text: with re.IGNORECASE, re cannot skip ahead to a first letter (3x slower)
 _ENDS = (".", "!", '"', "'", "\u201d", "\u2019", ")")
 _QUOTES = re.compile(r"[\"\u201c\u201d]")
 
@@ -82,7 +81,7 @@ def readable(text: str, min_words: int = 6, max_words: int = 55) -> bool:
     first = s.lstrip("\"'\u201c\u2018(")[:1]
     if not first or not (first.isupper() or first.isdigit()):
         return False
-    return not _JUNK.search(s)
+    return not _JUNK.search(s.lower())
 
 
 def fill(
