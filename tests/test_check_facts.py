@@ -195,3 +195,17 @@ def test_intact_against_destroyed_is_an_other_conflict(nlp, embedder):
         },
     )
     assert [(c.kind, values(c)) for c in found] == [("other", [("a", "intact"), ("b", "devastated")])]
+
+
+def test_a_name_is_a_speaker_as_subject_of_a_reporting_verb_or_after_according_to(nlp) -> None:
+    """Speakers are not who a sentence is about; the words before the name come from the text."""
+    from storyline.check.events import _is_speaker
+
+    def speaker(text: str, name: str) -> bool:
+        start = text.index(name)
+        return _is_speaker(nlp(text), text, start, start + len(name))
+
+    assert speaker("Gaskin said the climbers had reached the summit.", "Gaskin")
+    assert speaker("The climbers reached the summit, according to Gaskin.", "Gaskin")
+    assert not speaker("Gaskin reached the summit on Monday.", "Gaskin")
+    assert not speaker("Rescuers found Gaskin near the summit, police said.", "Gaskin")

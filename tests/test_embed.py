@@ -50,41 +50,39 @@ def test_cache_returns_the_same_vectors_and_stays_bounded(embedder, monkeypatch)
     assert embed([]).shape == (0, 384)
 
 
-def test_bf16_vectors_stay_within_1e4_cosine_of_fp32(embedder) -> None:
-    """bf16 autocast may only be offered where it keeps every vector within 1e-4 cosine."""
+@pytest.fixture
+def bf16_embedder(embedder):
+    """The embedder on a CPU with native bf16 (else the test is skipped), its precision put back
+    afterwards."""
     from storyline.analyse.embed import bf16_supported
 
     if not bf16_supported():
         pytest.skip("this CPU has no native bfloat16 arithmetic")
     was = embedder.bf16
-    try:
-        embedder.bf16 = False
-        reference = embedder.encode(TEXTS, batch_size=2)
-        embedder.bf16 = True
-        low = embedder.encode(TEXTS, batch_size=2)
-    finally:
-        embedder.bf16 = was
+    yield embedder
+    embedder.bf16 = True  # rebuilds the weights cast once
+    embedder.bf16 = was
+
+
+def test_bf16_vectors_stay_within_1e4_cosine_of_fp32(bf16_embedder) -> None:
+    """bf16 autocast may only be offered where it keeps every vector within 1e-4 cosine."""
+    bf16_embedder.bf16 = False
+    reference = bf16_embedder.encode(TEXTS, batch_size=2)
+    bf16_embedder.bf16 = True
+    low = bf16_embedder.encode(TEXTS, batch_size=2)
     assert low.dtype == np.float32
     assert (1.0 - (reference * low).sum(axis=1)).max() < 1e-4
 
 
-def test_bf16_weights_cast_once_give_the_vectors_autocast_gives(embedder) -> None:
+def test_bf16_weights_cast_once_give_the_vectors_autocast_gives(bf16_embedder) -> None:
     """The linear layers' weights are cast to bf16 once, not by autocast on every call: the
     vectors must be bit for bit those of the fp32 weights under autocast."""
-    from storyline.analyse.embed import bf16_supported
-
-    if not bf16_supported():
-        pytest.skip("this CPU has no native bfloat16 arithmetic")
-    was = embedder.bf16
-    try:
-        embedder.bf16 = True
-        cast_once = embedder.encode(TEXTS, batch_size=2)
-        assert all(str(w.dtype) == "torch.bfloat16" for w in embedder._linears.values())
-        embedder._linears = {k: embedder.w[k] for k in embedder._linears}  # autocast casts them
-        per_call = embedder.encode(TEXTS, batch_size=2)
-    finally:
-        embedder.bf16 = True  # rebuilds the cast weights
-        embedder.bf16 = was
+    model = bf16_embedder
+    model.bf16 = True
+    cast_once = model.encode(TEXTS, batch_size=2)
+    assert all(str(w.dtype) == "torch.bfloat16" for w in model._linears.values())
+    model._linears = {k: model.w[k] for k in model._linears}  # fp32: autocast casts them per call
+    per_call = model.encode(TEXTS, batch_size=2)
     assert np.array_equal(cast_once, per_call)
 
 

@@ -275,12 +275,12 @@ class StoryFrames:
             if e.label == "PERSON":
                 taken.append((e.start, e.end))
                 who = self.canonical.get(person_key(e.text), person_key(e.text))
-                if who not in self.not_people and not (doc is not None and _is_speaker(doc, e.start, e.end)):
+                if who not in self.not_people and not (doc is not None and _is_speaker(doc, s.text, e.start, e.end)):
                     out.append((e.start, e.end, who))
         for m in re.finditer(r"\b[A-Z][a-z’'-]{2,}\b", s.text):
             w = m.group(0).lower()
             if w in self.known_people and not any(a <= m.start() < b for a, b in taken):
-                if not (doc is not None and _is_speaker(doc, m.start(), m.end())):
+                if not (doc is not None and _is_speaker(doc, s.text, m.start(), m.end())):
                     out.append((m.start(), m.end(), self.canonical.get(w, w)))
         self._mentions[key] = out
         return out
@@ -544,8 +544,11 @@ def _age_bindings(facts: Iterable[Fact], canonical: dict[str, str]) -> dict[int,
     return {age: next(iter(who)) for age, who in seen.items() if len(who) == 1}
 
 
-def _is_speaker(doc: Any, start: int, end: int) -> bool:
-    """A name that is the subject of a reporting verb ("Gaskin said"), or after "according to"."""
+def _is_speaker(doc: Any, text: str, start: int, end: int) -> bool:
+    """A name that is the subject of a reporting verb ("Gaskin said"), or after "according to".
+    ``doc`` is the parse of ``text``; the words before the name are read off ``text`` because
+    ``doc.text`` joins every token again on each call (a story's known names grow with it, and
+    so do the calls)."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return False
@@ -555,5 +558,5 @@ def _is_speaker(doc: Any, start: int, end: int) -> bool:
         h = h.head
     if h.dep_ in ("nsubj", "nsubjpass") and h.head.lemma_.lower() in _REPORTING_VERBS:
         return True
-    before = doc.text[max(0, start - 16) : start].lower()
+    before = text[max(0, start - 16) : start].lower()
     return bool(re.search(r"according\s+to\s+$|\btold\s+$", before))
