@@ -6,6 +6,8 @@ from dataclasses import replace
 
 import pytest
 from helpers import EXAMPLE_IDS, SETTINGS, align_docs
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storyline import align
 from storyline.analyse.embed import embed_sentences
@@ -285,3 +287,42 @@ def test_rare_gram_pairs_are_the_pairs_sharing_three_rare_grams(seed, monkeypatc
     got = set(zip(xs.tolist(), ys.tolist(), strict=True))
     assert got == naive_rare_gram_pairs(grams, docs)
     assert len(got) > 20
+
+
+# --- words and modality ----------------------------------------------------------------------
+
+_TRICKY = "aZq'’- 0,9.\u0130\u212a\u03a3\u03c3\u0307é"
+
+
+def _words_word_by_word(text: str) -> list[str]:
+    return [w.lower().strip("'’").replace("’", "'") for w in align._WORD.findall(text)]
+
+
+@given(st.text(alphabet=_TRICKY, max_size=40))
+@settings(max_examples=400, deadline=None)
+def test_words_lowers_the_text_once_with_the_same_words_as_word_by_word(text):
+    # İ and the Kelvin sign lower-case to ASCII letters: lowering the whole text first would
+    # make words out of them
+    assert align.words(text) == _words_word_by_word(text)
+
+
+def test_words_keeps_inner_apostrophes_and_drops_outer_ones():
+    # the Kelvin sign is no letter to the word pattern, though it lower-cases to "k"
+    assert align.words("’Tis Putin’s 'deal', \u212aim") == ["tis", "putin's", "deal", "im"]
+    assert align.words("\u0130stanbul talks") == _words_word_by_word("\u0130stanbul talks")
+
+
+def test_modality_reads_the_predicate_past_reporting_verbs(nlp):
+    mentions = [
+        ClaimMention(article="a", sentence=k, text=t)
+        for k, t in enumerate(
+            [
+                "Kim crossed into Russia on Tuesday.",
+                "Kim will visit Moscow next week.",
+                "Officials said Kim will visit Moscow next week.",
+                "Kim crossed into Russia on Tuesday.",  # a reprint: the same answer
+                "talks are expected to focus on weapons",  # a part of a sentence, parsed now
+            ]
+        )
+    ]
+    assert align._modalities(mentions) == ["fact", "prospect", "prospect", "fact", "prospect"]

@@ -238,3 +238,16 @@ def test_a_lone_article_keeps_its_date_and_an_undated_one_without_evidence_stays
     )
     assert out[0].published == "2023-09-29" and out[0].published_evidence == "page header"
     assert out[1].published is None
+
+
+def test_a_parse_without_entities_has_the_same_tags_dependencies_and_lemmas(nlp):
+    from storyline.analyse.nlp import parse
+
+    texts = ["Putin said Russia would help North Korea build satellites.", "Kim left Vladivostok on Sunday."]
+    full = parse(texts)
+    bare = parse(texts, entities=False)
+    for a, b in zip(full, bare, strict=True):
+        assert [(t.tag_, t.dep_, t.head.i, t.lemma_) for t in a] == [
+            (t.tag_, t.dep_, t.head.i, t.lemma_) for t in b
+        ]
+        assert a.ents and not b.ents  # the entity recogniser is what was left out

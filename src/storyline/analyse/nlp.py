@@ -43,13 +43,19 @@ def remember_parse(text: str, doc: Any) -> None:
         _parses.popitem(last=False)
 
 
-def parse(texts: Sequence[str], batch_size: int = 64) -> list[Any]:
-    """spaCy Docs for sentence texts: cached parses where ``analyse`` made them, else parsed now."""
+def parse(texts: Sequence[str], batch_size: int = 64, entities: bool = True) -> list[Any]:
+    """spaCy Docs for sentence texts: cached parses where ``analyse`` made them, else parsed now.
+
+    ``entities=False``: the texts parsed now skip the entity recogniser (tags, dependencies and
+    lemmas are the same without it, as it runs last and on its own token vectors), which is
+    half of the model's time on short texts."""
     out: list[Any] = [_parses.get(t) for t in texts]
     todo = [i for i, doc in enumerate(out) if doc is None]
     if todo:
         nlp = load_spacy()
-        for i, doc in zip(todo, nlp.pipe([texts[i] for i in todo], batch_size=batch_size), strict=True):
+        skip = [] if entities else [name for name in ("ner",) if name in nlp.pipe_names]
+        texts_todo = [texts[i] for i in todo]
+        for i, doc in zip(todo, nlp.pipe(texts_todo, batch_size=batch_size, disable=skip), strict=True):
             out[i] = doc
     return out
 
