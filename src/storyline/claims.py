@@ -334,8 +334,14 @@ def _phrase(head: Any) -> str:
 
 
 def hedge(span: Any, att: _Attribution) -> Hedge:
-    words = {t.lower_ for t in span}
-    lemmas = {t.lemma_ for t in span}
+    from spacy.attrs import LEMMA, LOWER, TAG  # spaCy is loaded by now (the span is its parse)
+
+    # the span's words, lemmas and tags read off one attribute array: three loops over its
+    # tokens made a Python Token of each, three times per claim
+    strings = span.doc.vocab.strings
+    rows = span.doc.to_array([LOWER, LEMMA, TAG])[span.start : span.end].tolist()
+    words = {strings[lower] for lower in {r[0] for r in rows}}
+    lemmas = {strings[lemma] for lemma in {r[1] for r in rows}}
     text = span.text
     if (
         att.lemma in DENY
@@ -347,7 +353,8 @@ def hedge(span: Any, att: _Attribution) -> Hedge:
         return "alleged"
     if att.lemma in BELIEVE:
         return "speculative"
-    modals = {t.lower_ for t in span if t.tag_ == "MD"}  # "may" the verb, not "May" the month
+    md = strings["MD"]  # "may" the verb, not "May" the month
+    modals = {strings[r[0]] for r in rows if r[2] == md}
     future = [m.group(0).lower() for m in FUTURE_PHRASES.finditer(text)]
     # "would" is the future of reported speech ("Peskov said they would meet"); on its own it
     # is a conditional ("it would pose a challenge")
