@@ -4,7 +4,8 @@
 
 Prints (wall time; bench/scale.py measures CPU time per stage as a story grows)
   1. the example briefing's wall time: cold CLI (a new process, models loaded) and warm
-     (Python API, models already loaded), and the time of each stage;
+     (Python API, models already loaded), the time of each stage, and the two models alone on
+     the example's text timed between the warm briefs (how fast the machine is just then);
   2. ingest+analyse throughput over Timeline17 dev articles (articles/s, words/s);
   3. the whole pipeline's time against a bare spaCy ``nlp.pipe`` + embedding pass over the same
      text (the part no implementation can avoid), as a ratio;
@@ -42,7 +43,10 @@ def cold_cli() -> float:
     return time.perf_counter() - t0
 
 
-def warm_api(repeats: int = 3) -> tuple[float, dict[str, float]]:
+def warm_api(repeats: int = 3) -> tuple[float, dict[str, float], tuple[float, float]]:
+    """Best of ``repeats`` warm briefs of the example, its stage times, and the best bare pass
+    (spaCy, MiniLM) over the example's own text, each timed right after a brief: how fast the
+    machine runs the two models at that moment, which moves the warm time more than our code."""
     from storyline.analyse.embed import load_embedder
     from storyline.analyse.nlp import load_spacy
     from storyline.pipeline import StageTimes, brief_paths
@@ -51,8 +55,12 @@ def warm_api(repeats: int = 3) -> tuple[float, dict[str, float]]:
     load_spacy()
     load_embedder()
     settings = Settings(progress=False)
-    brief_paths([str(EXAMPLE)], settings)  # first run warms caches (dateparser, regexes)
-    best, best_times = float("inf"), StageTimes()
+    brief, _ = brief_paths([str(EXAMPLE)], settings)  # warms caches (dateparser, regexes)
+    if brief is None:
+        raise SystemExit(f"Error: {EXAMPLE} could not be briefed")
+    texts = [d.article.text for d in brief.articles]
+    sentences = [s.text for d in brief.articles for s in d.sentences]
+    best, best_times, bare = float("inf"), StageTimes(), (float("inf"), 0.0)
     for _ in range(repeats):
         clear_caches()  # a warm model, not a warm cache: nothing of the last run is reused
         times = StageTimes()
@@ -61,7 +69,10 @@ def warm_api(repeats: int = 3) -> tuple[float, dict[str, float]]:
         took = time.perf_counter() - t0
         if took < best:
             best, best_times = took, times
-    return best, best_times.seconds
+        models = bare_pass(texts, sentences)
+        if sum(models) < sum(bare):
+            bare = models
+    return best, best_times.seconds, bare
 
 
 def timeline17_articles(data: Path, limit: int, topic: str | None = None) -> list[Article]:
@@ -184,8 +195,11 @@ def main() -> None:
     if not args.skip_cold:
         cold = min(cold_cli() for _ in range(2))
         print(f"example briefing, cold CLI (new process, models loaded): {cold:.2f} s  [target ≤ 8 s]")
-    warm, stages = warm_api()
+    warm, stages, (bare_spacy, bare_embed) = warm_api()
     print(f"example briefing, warm Python API: {warm:.2f} s  [target ≤ 2 s]")
+    print(f"  (the two models alone on the example's text, best of 3 timed between the briefs: "
+          f"{bare_spacy + bare_embed:.2f} s, spaCy {bare_spacy:.2f} + MiniLM {bare_embed:.2f}; "
+          f"the brief beyond them: {warm - bare_spacy - bare_embed:.2f} s)")
     for name, seconds in sorted(stages.items(), key=lambda kv: -kv[1]):
         print(f"  {name:<10} {seconds:6.3f} s")
     if args.data.exists():

@@ -16,7 +16,8 @@ Every size runs ``--repeat`` times (3 by default, sizes interleaved) and the tab
 least CPU time of each stage and of each bare pass, as ``timeit`` does (the pipeline and bare-pass
 totals, and so the ratio, are those of the best whole run, not sums of per-stage bests): on a shared virtual
 machine the same work moves by 10-20% between runs, more than the margins the targets leave. The
-spread row shows how far the totals moved.
+spread row shows how far the totals moved. ``--pool A.json B.json`` measures nothing and prints
+one table over every repeat kept in ``--json`` files of the same code run on different occasions.
 
 Printed, as a Markdown table ready for the README: CPU seconds of every stage (process CPU time
 over all threads, ``time.process_time``: the machine is shared, wall time is not a fair
@@ -29,6 +30,7 @@ and output sizes. ``--slow`` adds N=500 (several minutes of CPU). Targets (issue
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import os
@@ -76,7 +78,7 @@ def measure(data: Path, topic: str, n: int, bare_file: Path | None = None) -> di
     brief = brief_articles(cleaned, settings, times=times)
     outputs: dict[str, str] = {}
     for fmt in FORMATS:
-        outputs[fmt] = times.run(f"report:{fmt}", lambda fmt=fmt: render(brief, fmt))
+        outputs[fmt] = times.run(f"report:{fmt}", functools.partial(render, brief, fmt))
 
     sentences = [s.text for d in brief.articles for s in d.sentences]
     texts = [a.text for a in cleaned]
@@ -165,6 +167,30 @@ def merge(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def pooled(files: list[Path]) -> list[dict[str, Any]]:
+    """The results of several ``--json`` files as one run with all their repeats."""
+    runs: dict[int, list[dict[str, Any]]] = {}
+    for f in files:
+        for result in json.loads(f.read_text(encoding="utf-8")):
+            runs.setdefault(int(result["n"]), []).extend(result.get("runs") or [result])
+    return [merge(runs[n]) for n in sorted(runs)]
+
+
+def print_pooled(files: list[Path], growth_sizes: str) -> int:
+    try:
+        results = pooled(files)
+        first, second = (int(s) for s in growth_sizes.split(","))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"Error: cannot pool {', '.join(map(str, files))}: {exc}", file=sys.stderr)
+        return 2
+    sizes = [r["n"] for r in results]
+    grow = (first, second) if first in sizes and second in sizes and first != second else None
+    counts = ", ".join(f"N={r['n']} x{r['repeats']}" for r in results)
+    print(f"pooled: {counts} from {len(files)} file(s)")
+    print(table(results, grow))
+    return 0
+
+
 def growth(a: float, b: float, n_a: int, n_b: int) -> str:
     """Exponent k of t ~ N^k between two sizes."""
     if a <= 0 or b <= 0:
@@ -247,10 +273,15 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of each size; the table shows the least CPU time of each stage")
     parser.add_argument("--json", type=Path, help="also write the measurements to this file (each size's best and every repeat)")
+    parser.add_argument("--pool", type=Path, nargs="+", metavar="JSON",
+                        help="measure nothing: print one table over every repeat kept in these "
+                             "--json files (runs of the same code on different occasions)")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-bare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--bare-file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.pool:
+        return print_pooled(args.pool, args.growth)
     if not (args.data / "InputDocs.tar.gz").is_file():
         print(f"Error: {args.data / 'InputDocs.tar.gz'} not found; pass --data PATH/timeline17-dev",
               file=sys.stderr)

@@ -1,0 +1,45 @@
+"""bench/scale.py --pool: the README's scaling table printed again from saved runs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "bench" / "scale.py"
+SAVED = sorted((ROOT / "bench" / "results").glob("scale-*.json"))
+
+
+def _pool(*files: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), "--pool", *map(str, files)],
+        capture_output=True, text=True, check=False,
+    )
+
+
+def test_pooled_table_keeps_the_least_time_over_every_saved_repeat() -> None:
+    assert len(SAVED) >= 2
+    done = _pool(*SAVED[:2])
+    assert done.returncode == 0, done.stderr
+    repeats = sum(len(r["runs"]) for r in json.loads(SAVED[0].read_text()) if r["n"] == 200)
+    repeats += sum(len(r["runs"]) for r in json.loads(SAVED[1].read_text()) if r["n"] == 200)
+    assert f"N=200 x{repeats}" in done.stdout
+    least = min(
+        run["seconds"]["align"]
+        for f in SAVED[:2]
+        for r in json.loads(f.read_text())
+        if r["n"] == 200
+        for run in r["runs"]
+    )
+    align = next(line for line in done.stdout.splitlines() if line.startswith("| align |"))
+    assert align.split("|")[4].strip() == f"{least:.2f}"
+    assert "ratio pipeline / bare pass" in done.stdout
+
+
+def test_pool_of_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    done = _pool(tmp_path / "nothing.json")
+    assert done.returncode == 2
+    assert "Error: cannot pool" in done.stderr and "nothing.json" in done.stderr
+    assert "Traceback" not in done.stderr
