@@ -176,15 +176,19 @@ def pooled(files: list[Path]) -> list[dict[str, Any]]:
     return [merge(runs[n]) for n in sorted(runs)]
 
 
+def growth_pair(spec: str, sizes: list[int]) -> tuple[int, int] | None:
+    """The two sizes of ``--growth`` (ValueError when malformed), None unless both were run."""
+    first, second = (int(s) for s in spec.split(","))
+    return (first, second) if first in sizes and second in sizes and first != second else None
+
+
 def print_pooled(files: list[Path], growth_sizes: str) -> int:
     try:
         results = pooled(files)
-        first, second = (int(s) for s in growth_sizes.split(","))
+        grow = growth_pair(growth_sizes, [r["n"] for r in results])
     except (OSError, ValueError, KeyError, TypeError) as exc:
         print(f"Error: cannot pool {', '.join(map(str, files))}: {exc}", file=sys.stderr)
         return 2
-    sizes = [r["n"] for r in results]
-    grow = (first, second) if first in sizes and second in sizes and first != second else None
     counts = ", ".join(f"N={r['n']} x{r['repeats']}" for r in results)
     print(f"pooled: {counts} from {len(files)} file(s)")
     print(table(results, grow))
@@ -296,7 +300,7 @@ def main() -> int:
         return 0
     try:
         sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()} | ({500} if args.slow else set()))
-        first, second = (int(s) for s in args.growth.split(","))
+        grow = growth_pair(args.growth, sizes)
     except ValueError:
         print("Error: --sizes and --growth take comma-separated whole numbers, e.g. 5,50,200", file=sys.stderr)
         return 2
@@ -307,7 +311,6 @@ def main() -> int:
         print("Error: --sizes needs at least one size of 1 or more", file=sys.stderr)
         return 2
     os.environ["STORYLINE_EMBED_PRECISION"] = args.precision  # the child processes inherit it
-    grow = (first, second) if first in sizes and second in sizes and first != second else None
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"load average {os.getloadavg()[0]:.1f} at start; topic {args.topic!r}, CPU seconds, "

@@ -23,16 +23,15 @@ def test_pooled_table_keeps_the_least_time_over_every_saved_repeat() -> None:
     assert len(SAVED) >= 2
     done = _pool(*SAVED[:2])
     assert done.returncode == 0, done.stderr
-    repeats = sum(len(r["runs"]) for r in json.loads(SAVED[0].read_text()) if r["n"] == 200)
-    repeats += sum(len(r["runs"]) for r in json.loads(SAVED[1].read_text()) if r["n"] == 200)
-    assert f"N=200 x{repeats}" in done.stdout
-    least = min(
-        run["seconds"]["align"]
+    runs = [
+        run
         for f in SAVED[:2]
-        for r in json.loads(f.read_text())
+        for r in json.loads(f.read_text(encoding="utf-8"))
         if r["n"] == 200
         for run in r["runs"]
-    )
+    ]
+    assert f"N=200 x{len(runs)}" in done.stdout
+    least = min(run["seconds"]["align"] for run in runs)
     align = next(line for line in done.stdout.splitlines() if line.startswith("| align |"))
     assert align.split("|")[4].strip() == f"{least:.2f}"
     assert "ratio pipeline / bare pass" in done.stdout
@@ -43,3 +42,12 @@ def test_pool_of_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "Error: cannot pool" in done.stderr and "nothing.json" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_pool_of_a_file_that_is_not_a_scale_run_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "notes.json"
+    bad.write_text('{"not": "a list of sizes"', encoding="utf-8")
+    done = _pool(SAVED[0], bad)
+    assert done.returncode == 2
+    assert "Error: cannot pool" in done.stderr and "notes.json" in done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
